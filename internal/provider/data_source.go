@@ -1,0 +1,278 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
+)
+
+// lookup is how a singular data source finds its object: by id (one GET) or
+// by a natural key (one list query that must match exactly one object).
+type lookup struct {
+	id    string
+	path  string // list path, e.g. "organizations/<id>/roles"
+	query provisioning.Query
+	what  string // the key in words, for "no X found with ..." messages
+}
+
+// objectDataSource is the singular data source of an entity: every attribute
+// of the resource, computed, plus the lookup arguments.
+type objectDataSource[M any] struct {
+	client *provisioning.Client
+	entity *entity[M]
+	// keys are the attributes (besides id) that may be given to find the object.
+	keys        []string
+	description string
+	find        func(ctx context.Context, m *M) (lookup, diag.Diagnostics)
+}
+
+func (d *objectDataSource[M]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.entity.name
+}
+
+func (d *objectDataSource[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	rs := d.entity.schema()
+	attrs := dataSourceAttributes(rs.Attributes)
+	for _, k := range append([]string{"id"}, d.keys...) {
+		attrs[k] = lookupArgument(attrs[k])
+	}
+	resp.Schema = dschema.Schema{MarkdownDescription: d.description, Attributes: attrs}
+}
+
+func (d *objectDataSource[M]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *objectDataSource[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", errNotConfigured.Error())
+		return
+	}
+	l, diags := d.find(ctx, &m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	summary := fmt.Sprintf("Could not read %s", d.entity.title())
+	var obj *jsonapi.Resource
+	if l.id != "" {
+		var err error
+		obj, err = d.client.Get(ctx, d.entity.apiType, l.id, d.entity.include...)
+		if err != nil {
+			resp.Diagnostics.Append(apiErrorDiags(summary, err, d.entity.schema().Attributes)...)
+			return
+		}
+	} else {
+		l.query.Include = d.entity.include
+		found, err := d.client.List(ctx, l.path, l.query)
+		if err != nil {
+			resp.Diagnostics.Append(apiErrorDiags(summary, err, d.entity.schema().Attributes)...)
+			return
+		}
+		switch len(found) {
+		case 0:
+			resp.Diagnostics.AddError(summary, fmt.Sprintf("No %s found with %s.", d.entity.title(), l.what))
+			return
+		case 1:
+			obj = &found[0]
+		default:
+			ids := make([]string, 0, len(found))
+			for _, f := range found {
+				ids = append(ids, f.ID)
+			}
+			resp.Diagnostics.AddError(summary, fmt.Sprintf("%d objects match %s (ids %s); narrow the lookup or use id.",
+				len(found), l.what, strings.Join(ids, ", ")))
+			return
+		}
+	}
+	resp.Diagnostics.Append(d.entity.fill(ctx, obj, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// listDataSource is the plural data source of an entity: filter arguments and
+// an `items` list with every attribute of the resource. F is its model, which
+// has the argument fields and `Items []M`.
+type listDataSource[M any, F any] struct {
+	client      *provisioning.Client
+	entity      *entity[M]
+	name        string // e.g. "roles"
+	description string
+	args        map[string]dschema.Attribute
+	query       func(ctx context.Context, f *F) (string, provisioning.Query, diag.Diagnostics)
+	items       func(f *F) *[]M
+}
+
+func (d *listDataSource[M, F]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.name
+}
+
+func (d *listDataSource[M, F]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := map[string]dschema.Attribute{}
+	for k, v := range d.args {
+		attrs[k] = v
+	}
+	attrs["items"] = dschema.ListNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: fmt.Sprintf("The matching %s objects, every page read. Each has the attributes of `clprovisioning_%s`.", d.entity.title(), d.entity.name),
+		NestedObject:        dschema.NestedAttributeObject{Attributes: dataSourceAttributes(d.entity.schema().Attributes)},
+	}
+	resp.Schema = dschema.Schema{MarkdownDescription: d.description, Attributes: attrs}
+}
+
+func (d *listDataSource[M, F]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *listDataSource[M, F]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var f F
+	resp.Diagnostics.Append(req.Config.Get(ctx, &f)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", errNotConfigured.Error())
+		return
+	}
+	p, q, diags := d.query(ctx, &f)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	q.Include = d.entity.include
+	found, err := d.client.List(ctx, p, q)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiags("Could not list "+d.name, err, d.entity.schema().Attributes)...)
+		return
+	}
+	items := make([]M, len(found))
+	for i := range found {
+		resp.Diagnostics.Append(d.entity.fill(ctx, &found[i], &items[i])...)
+	}
+	*d.items(&f) = items
+	resp.Diagnostics.Append(resp.State.Set(ctx, &f)...)
+}
+
+// lookupArgument turns a computed data source attribute into an optional
+// lookup argument.
+func lookupArgument(a dschema.Attribute) dschema.Attribute {
+	if s, ok := a.(dschema.StringAttribute); ok {
+		s.Optional = true
+		s.MarkdownDescription += " Can be given to look the object up."
+		return s
+	}
+	return a
+}
+
+// dataSourceAttributes derives computed data source attributes from a
+// resource schema, so each entity's attributes are described once.
+func dataSourceAttributes(in map[string]rschema.Attribute) map[string]dschema.Attribute {
+	out := make(map[string]dschema.Attribute, len(in))
+	keys := make([]string, 0, len(in))
+	for k := range in {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if a := dataSourceAttribute(in[k]); a != nil {
+			out[k] = a
+		}
+	}
+	return out
+}
+
+func dataSourceAttribute(a rschema.Attribute) dschema.Attribute {
+	desc := strings.TrimSpace(a.GetMarkdownDescription())
+	switch v := a.(type) {
+	case rschema.StringAttribute:
+		if v.WriteOnly {
+			return nil // write-only values are never readable
+		}
+		return dschema.StringAttribute{Computed: true, Sensitive: v.Sensitive, CustomType: v.CustomType, MarkdownDescription: desc}
+	case rschema.BoolAttribute:
+		return dschema.BoolAttribute{Computed: true, Sensitive: v.Sensitive, MarkdownDescription: desc}
+	case rschema.Int64Attribute:
+		if v.WriteOnly {
+			return nil
+		}
+		return dschema.Int64Attribute{Computed: true, Sensitive: v.Sensitive, MarkdownDescription: desc}
+	case rschema.Float64Attribute:
+		return dschema.Float64Attribute{Computed: true, Sensitive: v.Sensitive, MarkdownDescription: desc}
+	case rschema.MapAttribute:
+		return dschema.MapAttribute{Computed: true, ElementType: v.ElementType, Sensitive: v.Sensitive, MarkdownDescription: desc}
+	case rschema.SetAttribute:
+		return dschema.SetAttribute{Computed: true, ElementType: v.ElementType, Sensitive: v.Sensitive, MarkdownDescription: desc}
+	case rschema.ListAttribute:
+		return dschema.ListAttribute{Computed: true, ElementType: v.ElementType, Sensitive: v.Sensitive, MarkdownDescription: desc}
+	case rschema.DynamicAttribute:
+		return dschema.DynamicAttribute{Computed: true, Sensitive: v.Sensitive, MarkdownDescription: desc}
+	case rschema.SingleNestedAttribute:
+		return dschema.SingleNestedAttribute{Computed: true, Attributes: dataSourceAttributes(v.Attributes), MarkdownDescription: desc}
+	}
+	panic(fmt.Sprintf("dataSourceAttribute: unsupported attribute type %T", a))
+}
+
+// keyFilter is one natural-key argument of a singular data source.
+type keyFilter struct {
+	name   string       // attribute name, for messages
+	value  types.String // the configured value
+	filter string       // the API filter, e.g. "name_eq"
+}
+
+// findBy builds the lookup of a singular data source: by id when given,
+// otherwise by every key given, ANDed. fixed filters (such as the parent
+// organization) are added to the query but not required to be set here.
+func findBy(id types.String, listPath string, keys []keyFilter) (lookup, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !id.IsNull() && !id.IsUnknown() {
+		return lookup{id: id.ValueString()}, diags
+	}
+	l := lookup{path: listPath, query: provisioning.Query{Filters: map[string]string{}}}
+	var names, given []string
+	for _, k := range keys {
+		names = append(names, k.name)
+		if k.value.IsNull() || k.value.IsUnknown() {
+			continue
+		}
+		l.query.Filters[k.filter] = k.value.ValueString()
+		given = append(given, fmt.Sprintf("%s = %q", k.name, k.value.ValueString()))
+	}
+	if len(given) == 0 {
+		diags.AddError("Missing lookup argument", "Set id, or at least one of: "+strings.Join(names, ", ")+".")
+		return l, diags
+	}
+	l.what = strings.Join(given, " and ")
+	return l, diags
+}
+
+// filterArgument is an optional string argument of a plural data source.
+func filterArgument(desc string) dschema.StringAttribute {
+	return dschema.StringAttribute{Optional: true, MarkdownDescription: desc}
+}
+
+// filters builds API filters from (filter, value) pairs, skipping null values.
+func filters(pairs ...any) map[string]string {
+	out := map[string]string{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		v, _ := pairs[i+1].(types.String)
+		if v.IsNull() || v.IsUnknown() {
+			continue
+		}
+		out[pairs[i].(string)] = v.ValueString()
+	}
+	return out
+}

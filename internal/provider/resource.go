@@ -1,0 +1,159 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
+)
+
+// jsonapiResource is the one implementation of the resource contract that
+// every entity uses: Create is one POST, Read one GET (with include), Update
+// one PATCH of what changed, Delete one DELETE (or the entity's own rule),
+// and import by id.
+type jsonapiResource[M any] struct {
+	client *provisioning.Client
+	entity *entity[M]
+}
+
+var (
+	_ resource.ResourceWithConfigure   = (*jsonapiResource[organizationModel])(nil)
+	_ resource.ResourceWithImportState = (*jsonapiResource[organizationModel])(nil)
+)
+
+func (r *jsonapiResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.entity.name
+}
+
+func (r *jsonapiResource[M]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.entity.schema()
+}
+
+func (r *jsonapiResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *jsonapiResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	body, diags := r.entity.body(ctx, any(&plan).(model), nil, "")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var created = body
+	if r.entity.create != nil {
+		created, diags = r.entity.create(ctx, r.client, body)
+		resp.Diagnostics.Append(diags...)
+	} else {
+		var err error
+		created, err = r.client.Create(ctx, body, r.entity.include...)
+		if err != nil {
+			resp.Diagnostics.Append(r.errorDiags("create", err)...)
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.entity.fill(ctx, created, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *jsonapiResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	id := any(&state).(model).common().ID.ValueString()
+	obj, err := r.client.Get(ctx, r.entity.apiType, id, r.entity.include...)
+	if provisioning.IsNotFound(err) {
+		// Deleted outside Terraform: forget it so the next plan recreates it.
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%s %s no longer exists", r.entity.title(), id),
+			"It was deleted outside Terraform and has been removed from the state; the plan will create it again.")
+		tflog.Warn(ctx, "object gone, removing from state", map[string]any{"type": r.entity.apiType, "id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(r.errorDiags("read", err)...)
+		return
+	}
+	resp.Diagnostics.Append(r.entity.fill(ctx, obj, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *jsonapiResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	id := any(&state).(model).common().ID.ValueString()
+	body, diags := r.entity.body(ctx, any(&plan).(model), any(&state).(model), id)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := r.client.Update(ctx, body, r.entity.include...)
+	if err != nil {
+		resp.Diagnostics.Append(r.errorDiags("update", err)...)
+		return
+	}
+	resp.Diagnostics.Append(r.entity.fill(ctx, updated, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *jsonapiResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	if r.entity.delete != nil {
+		resp.Diagnostics.Append(r.entity.delete(ctx, r.client, &state)...)
+		return
+	}
+	id := any(&state).(model).common().ID.ValueString()
+	err := r.client.Delete(ctx, r.entity.apiType, id)
+	if err != nil && !provisioning.IsNotFound(err) {
+		resp.Diagnostics.Append(r.errorDiags("delete", err)...)
+	}
+}
+
+func (r *jsonapiResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+func (r *jsonapiResource[M]) ready(diags *diag.Diagnostics) bool {
+	if r.client == nil {
+		diags.AddError("Provider not configured", errNotConfigured.Error())
+		return false
+	}
+	return true
+}
+
+func (r *jsonapiResource[M]) errorDiags(op string, err error) diag.Diagnostics {
+	return apiErrorDiags(fmt.Sprintf("Could not %s %s", op, r.entity.title()), err, r.entity.schema().Attributes)
+}
+
+// clientFrom takes the API client the provider's Configure produced.
+func clientFrom(data any, diags *diag.Diagnostics) *provisioning.Client {
+	if data == nil {
+		return nil // the provider is not configured yet (validation)
+	}
+	c, ok := data.(*provisioning.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *provisioning.Client, got %T", data))
+	}
+	return c
+}

@@ -1,0 +1,415 @@
+package provisioning
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Why a hand-written retry loop rather than hashicorp/go-retryablehttp:
+// the POST rule needs to know *where* a request failed (never connected vs
+// sent and then lost), which a CheckRetry(ctx, resp, err) policy only sees as
+// an opaque error; the 401 refresh must not count as a retry and must swap
+// the Authorization header between attempts; token-fetch failures, the
+// client-side limiter, per-attempt timeouts and a total time budget all have
+// to share one loop; and its logger interface would need an adapter to keep
+// bodies and headers out of tflog. The loop below is short and states each
+// rule once.
+
+// maxResponseBytes bounds what is read from one response.
+const maxResponseBytes = 32 << 20
+
+// call is one API call (possibly several attempts).
+type call struct {
+	method   string
+	path     string // escaped, "/api/roles/x"; no query
+	endpoint string // first segment after /api, for the limiter
+	query    string // encoded, without "?"
+	body     []byte // nil: no body
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// Field keys whose values tflog must mask wherever they appear.
+var sensitiveLogKeys = []string{
+	"access_token", "client_secret", "authorization", "Authorization", "token", "secret", "password",
+}
+
+func (c *Client) logContext(ctx context.Context) context.Context {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, sensitiveLogKeys...)
+	if len(c.secrets) > 0 {
+		ctx = tflog.MaskLogStrings(ctx, c.secrets...)
+	}
+	return ctx
+}
+
+// do runs a call with auth, limits and retries, and decodes a 2xx body
+// (nil when empty). Any non-2xx ends as an error.
+func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, int, error) {
+	ctx = c.logContext(ctx)
+	start := time.Now()
+	refreshed := false
+	retries := 0
+	for attempt := 1; ; attempt++ {
+		var (
+			failure    error         // returned if no retry follows
+			retryAfter time.Duration // server-requested wait; 0: backoff
+		)
+		if err := ctx.Err(); err != nil {
+			return nil, 0, &RequestError{Method: cl.method, Path: cl.path, Err: err}
+		}
+		tok, err := c.auth.token(ctx)
+		if err != nil {
+			var te *TokenError
+			if ctx.Err() != nil || !errors.As(err, &te) || !te.retryable() {
+				return nil, 0, err
+			}
+			failure, retryAfter = err, te.RetryAfter
+			tflog.Warn(ctx, "Provisioning API token request failed", map[string]any{"error": err.Error(), "attempt": attempt})
+		} else {
+			actx := tflog.MaskLogStrings(ctx, tok)
+			if waited, err := c.limiter.waitRequest(actx, cl.method, cl.endpoint); err != nil {
+				return nil, 0, &RequestError{Method: cl.method, Path: cl.path, Err: err}
+			} else if waited >= 50*time.Millisecond {
+				tflog.Debug(actx, "Provisioning API client-side rate limit: request delayed", map[string]any{
+					"method": cl.method, "path": cl.path, "wait_ms": waited.Milliseconds(),
+				})
+			}
+			t0 := time.Now()
+			res, sent, err := c.send(ctx, cl, tok)
+			fields := map[string]any{
+				"method": cl.method, "path": cl.path, "attempt": attempt,
+				"duration_ms": time.Since(t0).Milliseconds(),
+			}
+			if err != nil {
+				fields["error"] = err.Error()
+			} else {
+				fields["status"] = res.status
+			}
+			tflog.Debug(actx, "Provisioning API request", fields)
+
+			if err != nil {
+				reqErr := &RequestError{Method: cl.method, Path: cl.path, Err: err}
+				switch {
+				case ctx.Err() != nil:
+					if cl.method == http.MethodPost && sent {
+						return nil, 0, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ctx.Err()}
+					}
+					return nil, 0, &RequestError{Method: cl.method, Path: cl.path, Err: ctx.Err()}
+				case isPermanentTransportError(err):
+					return nil, 0, reqErr
+				case isIdempotent(cl.method):
+					failure = reqErr
+				case !sent && isDialError(err):
+					// Nothing reached the API: safe to repeat even a POST.
+					failure = reqErr
+				case !sent:
+					return nil, 0, &RequestError{Method: cl.method, Path: cl.path,
+						Err: fmt.Errorf("%w (the request was not sent)", err)}
+				default:
+					return nil, 0, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: err}
+				}
+			} else {
+				switch s := res.status; {
+				case s >= 200 && s < 300:
+					return c.decode(cl, res)
+				case s == http.StatusUnauthorized && !refreshed && c.auth.canRefresh():
+					// The token expired or was revoked: replace it and
+					// repeat once. The API did not act, so this is safe for
+					// every method and does not count as a retry.
+					refreshed = true
+					c.auth.invalidate(tok)
+					tflog.Info(actx, "Provisioning API rejected the access token; fetching a new one", map[string]any{
+						"method": cl.method, "path": cl.path,
+					})
+					continue
+				case s == http.StatusTooManyRequests:
+					failure = c.apiError(cl, res)
+					retryAfter, _ = parseRetryAfter(res.header.Get("Retry-After"), time.Now())
+				case isRetryableStatus(s):
+					ae := c.apiError(cl, res)
+					if !isIdempotent(cl.method) {
+						return nil, s, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ae}
+					}
+					failure = ae
+					retryAfter, _ = parseRetryAfter(res.header.Get("Retry-After"), time.Now())
+				default:
+					return nil, s, c.apiError(cl, res)
+				}
+			}
+		}
+
+		// failure is retryable; decide whether to try again.
+		if retries >= c.maxRetries {
+			return nil, 0, fmt.Errorf("%w (gave up after %d attempts)", failure, attempt)
+		}
+		wait := retryAfter
+		if wait <= 0 {
+			wait = c.backoff(retries)
+		}
+		if elapsed := time.Since(start); elapsed+wait > c.budget {
+			return nil, 0, fmt.Errorf("%w (gave up after %d attempts: waiting %s more would exceed the retry budget of %s)",
+				failure, attempt, wait.Round(time.Millisecond), c.budget)
+		}
+		retries++
+		fields := map[string]any{
+			"method": cl.method, "path": cl.path, "attempt": attempt,
+			"wait_ms": wait.Milliseconds(), "retry": retries, "max_retries": c.maxRetries,
+		}
+		if ae, ok := AsAPIError(failure); ok && ae.StatusCode == http.StatusTooManyRequests {
+			fields["retry_after_ms"] = retryAfter.Milliseconds()
+			tflog.Warn(ctx, "Provisioning API rate limit hit (429); waiting before retrying", fields)
+		} else {
+			fields["error"] = failure.Error()
+			tflog.Warn(ctx, "Provisioning API request failed; retrying", fields)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, 0, fmt.Errorf("%w (interrupted while waiting to retry: %v)", failure, err)
+		}
+	}
+}
+
+// send makes one attempt. sent reports whether a connection was obtained,
+// i.e. whether any part of the request may have reached the server.
+func (c *Client) send(ctx context.Context, cl call, token string) (res *response, sent bool, err error) {
+	actx, cancel := context.WithTimeout(ctx, c.reqTimeout)
+	defer cancel()
+	var gotConn atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) },
+	})
+
+	u := c.apiBase + cl.path
+	if cl.query != "" {
+		u += "?" + cl.query
+	}
+	var body io.Reader
+	if cl.body != nil {
+		body = bytes.NewReader(cl.body)
+	}
+	req, err := http.NewRequestWithContext(actx, cl.method, u, body)
+	if err != nil {
+		return nil, false, errors.New("building the request failed")
+	}
+	req.Header.Set("Accept", jsonapi.MediaType)
+	if cl.body != nil {
+		req.Header.Set("Content-Type", jsonapi.MediaType)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("User-Agent", c.userAgent)
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, gotConn.Load(), c.transportError(ctx, actx, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return nil, true, c.transportError(ctx, actx, fmt.Errorf("reading the %d response: %w", resp.StatusCode, err))
+	}
+	if len(b) > maxResponseBytes {
+		return nil, true, fmt.Errorf("the response is larger than %d bytes", maxResponseBytes)
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: b}, true, nil
+}
+
+// transportError strips the url.Error wrapper (it repeats the URL and query)
+// and names a per-attempt timeout as such.
+func (c *Client) transportError(parent, attempt context.Context, err error) error {
+	err = unwrapURLError(err)
+	if parent.Err() == nil && errors.Is(attempt.Err(), context.DeadlineExceeded) {
+		return &timeoutError{after: c.reqTimeout, err: err}
+	}
+	return err
+}
+
+type timeoutError struct {
+	after time.Duration
+	err   error
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("no complete response within the request timeout of %s", e.after)
+}
+func (e *timeoutError) Unwrap() error { return e.err }
+func (e *timeoutError) Timeout() bool { return true }
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err
+	}
+	return err
+}
+
+func (c *Client) apiError(cl call, res *response) *APIError {
+	return newAPIError(cl.method, cl.path, res.status, res.header.Get("Content-Type"), res.body)
+}
+
+func (c *Client) decode(cl call, res *response) (*jsonapi.Document, int, error) {
+	if len(bytes.TrimSpace(res.body)) == 0 {
+		return nil, res.status, nil
+	}
+	doc, err := jsonapi.Decode(res.body)
+	if err != nil {
+		msg := fmt.Errorf("the API answered %d but the response is not a JSON:API document: %v", res.status, err)
+		if cl.method == http.MethodPost {
+			msg = fmt.Errorf("%w; the request was most likely applied", msg)
+		}
+		return nil, res.status, &RequestError{Method: cl.method, Path: cl.path, Err: msg}
+	}
+	return doc, res.status, nil
+}
+
+func isIdempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+func isRetryableStatus(s int) bool {
+	switch s {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// isDialError: the connection could not be established (refused, DNS,
+// unreachable), so the server cannot have seen the request.
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// isPermanentTransportError: errors a retry cannot fix.
+func isPermanentTransportError(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verify           *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname),
+		errors.As(err, &invalid), errors.As(err, &verify):
+		return true
+	}
+	return false
+}
+
+// backoff returns the wait before retry n (0-based): exponential from
+// waitMin, capped at waitMax, with "equal jitter" (half fixed, half random)
+// so that concurrent callers do not retry in lockstep.
+func (c *Client) backoff(n int) time.Duration {
+	d := c.waitMin
+	for i := 0; i < n && d < c.waitMax; i++ {
+		d *= 2
+	}
+	d = min(d, c.waitMax)
+	if d <= 1 {
+		return d
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		return time.Duration(min(n, 7*24*3600)) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func encodeBody(r *jsonapi.Resource) ([]byte, error) {
+	doc, err := jsonapi.NewOne(r)
+	if err != nil {
+		return nil, fmt.Errorf("provisioning: encoding %s: %w", r.Type, err)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("provisioning: encoding %s: %w", r.Type, err)
+	}
+	return b, nil
+}
+
+// encodeQuery builds a query string with readable keys:
+// filter[q][name_eq]=x&include=a,b&page[number]=2&page[size]=25&sort=-name.
+// Keys are sorted for stable URLs; values are escaped except for commas.
+// page <= 0 leaves out pagination.
+func encodeQuery(filters map[string]string, sortBy, include []string, page int) string {
+	var parts []string
+	add := func(k, v string) { parts = append(parts, escapeQuery(k)+"="+escapeQuery(v)) }
+	keys := make([]string, 0, len(filters))
+	for k := range filters {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		add("filter[q]["+k+"]", filters[k])
+	}
+	if len(include) > 0 {
+		add("include", strings.Join(include, ","))
+	}
+	if page > 0 {
+		add("page[number]", strconv.Itoa(page))
+		add("page[size]", strconv.Itoa(PageSize))
+	}
+	if len(sortBy) > 0 {
+		add("sort", strings.Join(sortBy, ","))
+	}
+	return strings.Join(parts, "&")
+}
+
+var queryUnescaper = strings.NewReplacer("%5B", "[", "%5D", "]", "%2C", ",")
+
+func escapeQuery(s string) string { return queryUnescaper.Replace(url.QueryEscape(s)) }

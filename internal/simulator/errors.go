@@ -1,0 +1,145 @@
+package simulator
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
+)
+
+// apiError is one entry of a JSON:API error document, with its HTTP status.
+type apiError struct {
+	status    int
+	code      string
+	title     string
+	detail    string
+	pointer   string
+	parameter string
+	meta      map[string]any
+}
+
+func (e *apiError) wire() jsonapi.Error {
+	out := jsonapi.Error{
+		Title:  e.title,
+		Detail: e.detail,
+		Code:   e.code,
+		Status: strconv.Itoa(e.status),
+		Meta:   e.meta,
+	}
+	if e.pointer != "" || e.parameter != "" {
+		out.Source = &jsonapi.ErrorSource{Pointer: e.pointer, Parameter: e.parameter}
+	}
+	return out
+}
+
+func (e *apiError) Error() string { return e.detail }
+
+// errorDocument renders errors; the HTTP status is the first error's.
+func errorDocument(errs []*apiError) (int, *jsonapi.Document) {
+	doc := &jsonapi.Document{}
+	for _, e := range errs {
+		doc.Errors = append(doc.Errors, e.wire())
+	}
+	return errs[0].status, doc
+}
+
+func errBadRequest(code, detail string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: code, title: "Bad request", detail: detail}
+}
+
+// errParamNotAllowed: an attribute or relationship the operation does not accept.
+func errParamNotAllowed(pointer, name string) *apiError {
+	return &apiError{
+		status: http.StatusBadRequest, code: "PARAM_NOT_ALLOWED", title: "Param not allowed",
+		detail: name + " is not allowed.", pointer: pointer,
+	}
+}
+
+func errQueryParam(code, param, detail string) *apiError {
+	e := errBadRequest(code, detail)
+	e.parameter = param
+	return e
+}
+
+func errUnauthorized(detail string) *apiError {
+	return &apiError{status: http.StatusUnauthorized, code: "INVALID_TOKEN", title: "Invalid token", detail: detail}
+}
+
+func errForbidden(detail string) *apiError {
+	return &apiError{status: http.StatusForbidden, code: "FORBIDDEN", title: "Operation not allowed", detail: detail}
+}
+
+func errNotFound() *apiError {
+	return &apiError{
+		status: http.StatusNotFound, code: "RECORD_NOT_FOUND", title: "Record not found",
+		detail: "The requested resource was not found",
+	}
+}
+
+func errRouteNotFound(path string) *apiError {
+	return &apiError{
+		status: http.StatusNotFound, code: "NOT_FOUND", title: "Not found",
+		detail: fmt.Sprintf("The path %s does not exist", path),
+	}
+}
+
+func errMethodNotAllowed(method, path string) *apiError {
+	return &apiError{
+		status: http.StatusMethodNotAllowed, code: "METHOD_NOT_ALLOWED", title: "Method not allowed",
+		detail: fmt.Sprintf("%s is not allowed on %s", method, path),
+	}
+}
+
+func errNotAcceptable() *apiError {
+	return &apiError{
+		status: http.StatusNotAcceptable, code: "NOT_ACCEPTABLE", title: "Not acceptable",
+		detail: "All requests must accept " + jsonapi.MediaType,
+	}
+}
+
+func errUnsupportedMediaType() *apiError {
+	return &apiError{
+		status: http.StatusUnsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type",
+		detail: "All requests that create or update must use the '" + jsonapi.MediaType + "' Content-Type",
+	}
+}
+
+func errTooManyRequests() *apiError {
+	return &apiError{
+		status: http.StatusTooManyRequests, code: "TOO_MANY_REQUESTS", title: "Too many requests",
+		detail: "You have exceeded the rate limit: retry after the time given in Retry-After",
+	}
+}
+
+func errServer(status int) *apiError {
+	codes := map[int]string{
+		500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT",
+	}
+	code, ok := codes[status]
+	if !ok {
+		code = "ERROR"
+	}
+	return &apiError{status: status, code: code, title: http.StatusText(status), detail: "Injected fault: " + http.StatusText(status)}
+}
+
+// errValidation is a 422 about one attribute or relationship.
+// where is "attributes" or "relationships"; msg is e.g. "can't be blank".
+func errValidation(where, name, msg string) *apiError {
+	return &apiError{
+		status: http.StatusUnprocessableEntity, code: "VALIDATION_ERROR", title: msg,
+		detail: name + " - " + msg, pointer: "/data/" + where + "/" + name,
+		meta: map[string]any{"error": msg},
+	}
+}
+
+func errAttr(name, msg string) *apiError { return errValidation("attributes", name, msg) }
+
+func errRel(name, msg string) *apiError { return errValidation("relationships", name, msg) }
+
+func errBase(msg string) *apiError {
+	e := errValidation("attributes", "base", msg)
+	e.pointer = "/data"
+	e.detail = msg
+	return e
+}

@@ -29,7 +29,6 @@ import (
 type tokenSource struct {
 	cc      *clientcredentials.Config // nil: static token only, no refresh
 	client  *http.Client              // used for token requests (UA + token limiter)
-	limiter *limiter
 
 	// sem serialises fetches (a context-aware mutex): 20 goroutines hitting a
 	// cold client make one token request, the others wait and reuse it.
@@ -40,7 +39,7 @@ type tokenSource struct {
 }
 
 func newTokenSource(cfg *Config, tokenURL string, hc *http.Client, l *limiter) *tokenSource {
-	ts := &tokenSource{sem: make(chan struct{}, 1), limiter: l}
+	ts := &tokenSource{sem: make(chan struct{}, 1)}
 	if cfg.AccessToken != "" {
 		// No expiry: used until the API rejects it.
 		ts.tok = &oauth2.Token{AccessToken: cfg.AccessToken, TokenType: "Bearer"}

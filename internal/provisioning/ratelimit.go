@@ -28,7 +28,7 @@ func perWindow(n int, window time.Duration) bucket {
 }
 
 // limitSpecs are the buckets the limiter creates; tests swap them for tiny
-// ones (see Client.limiter) instead of waiting out real windows.
+// ones (limiter.setSpecs) instead of waiting out real windows.
 type limitSpecs struct {
 	readAll, readEndpoint   bucket
 	writeAll, writeEndpoint bucket
@@ -56,6 +56,15 @@ type limiter struct {
 
 func newLimiter(specs limitSpecs) *limiter {
 	return &limiter{specs: specs, m: map[string]*rate.Limiter{}}
+}
+
+// setSpecs swaps the buckets in place (a test hook: every holder of this
+// limiter, including the token transport, sees the new buckets).
+func (l *limiter) setSpecs(specs limitSpecs) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.specs = specs
+	l.m = map[string]*rate.Limiter{}
 }
 
 func (l *limiter) get(key string, b bucket) *rate.Limiter {

@@ -1,0 +1,2 @@
+# An organization is imported by its ID.
+terraform import clprovisioning_organization.brand <organization-id>

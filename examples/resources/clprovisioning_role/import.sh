@@ -1,0 +1,2 @@
+# A role is imported by its ID.
+terraform import clprovisioning_role.fulfilment <role-id>

@@ -32,6 +32,7 @@ type objectDataSource[M any] struct {
 	entity *entity[M]
 	// keys are the attributes (besides id) that may be given to find the object.
 	keys        []string
+	singleton   bool // the object needs no lookup (the signed-in user): id is computed only
 	description string
 	find        func(ctx context.Context, m *M) (lookup, diag.Diagnostics)
 }
@@ -43,8 +44,18 @@ func (d *objectDataSource[M]) Metadata(_ context.Context, req datasource.Metadat
 func (d *objectDataSource[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	rs := d.entity.schema()
 	attrs := dataSourceAttributes(rs.Attributes)
-	for _, k := range append([]string{"id"}, d.keys...) {
+	keys := d.keys
+	if !d.singleton {
+		keys = append([]string{"id"}, keys...)
+	}
+	for _, k := range keys {
 		attrs[k] = lookupArgument(attrs[k])
+	}
+	if len(d.keys) == 0 && !d.singleton {
+		// Found by id only: say so in the schema rather than at read time.
+		id := attrs["id"].(dschema.StringAttribute)
+		id.Optional, id.Required, id.Computed = false, true, false
+		attrs["id"] = id
 	}
 	resp.Schema = dschema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }
@@ -72,7 +83,7 @@ func (d *objectDataSource[M]) Read(ctx context.Context, req datasource.ReadReque
 	var obj *jsonapi.Resource
 	if l.id != "" {
 		var err error
-		obj, err = d.client.Get(ctx, d.entity.apiType, l.id, d.entity.include...)
+		obj, err = d.entity.fetch(ctx, d.client, l.id)
 		if err != nil {
 			resp.Diagnostics.Append(apiErrorDiags(summary, err, d.entity.schema().Attributes)...)
 			return

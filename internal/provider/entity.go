@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -112,8 +113,17 @@ type entity[M any] struct {
 
 	// delete overrides the default DELETE (for objects the API cannot delete).
 	delete func(ctx context.Context, c *provisioning.Client, m *M) diag.Diagnostics
-	// create overrides the plain POST (for adopting leftovers).
-	create func(ctx context.Context, c *provisioning.Client, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics)
+	// create overrides the plain POST (for adopting leftovers or singletons).
+	create func(ctx context.Context, c *provisioning.Client, plan *M, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics)
+	// get overrides the plain GET by id (for the user singleton).
+	get func(ctx context.Context, c *provisioning.Client, id string) (*jsonapi.Resource, error)
+	// update overrides the plain PATCH of body (for actions that ride along
+	// an update, such as resending an invitation).
+	update func(ctx context.Context, c *provisioning.Client, plan, state *M, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics)
+	// validate checks a configuration across attributes, at plan time.
+	validate func(ctx context.Context, m *M) diag.Diagnostics
+	// configValidators are declarative cross-attribute rules (exactly one of...).
+	configValidators []resource.ConfigValidator
 }
 
 // title is the human name used in messages: "api_credential" -> "API credential".
@@ -170,6 +180,14 @@ func (e *entity[M]) writable(ctx context.Context, m model) (map[string]any, map[
 	}
 	diags.Append(m.common().toAPI(ctx, attrs)...)
 	return attrs, rels, diags
+}
+
+// fetch reads one object with its relationship ids: one GET.
+func (e *entity[M]) fetch(ctx context.Context, c *provisioning.Client, id string) (*jsonapi.Resource, error) {
+	if e.get != nil {
+		return e.get(ctx, c, id)
+	}
+	return c.Get(ctx, e.apiType, id, e.include...)
 }
 
 // fill sets a whole model from an API object.

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -101,8 +100,6 @@ func organizationSettingsSchema() map[string]schema.Attribute {
 	return out
 }
 
-var hexColor = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
-
 var organizationEntity = &entity[organizationModel]{
 	name:       "organization",
 	apiType:    "organizations",
@@ -115,8 +112,7 @@ var organizationEntity = &entity[organizationModel]{
 				Validators:          append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...),
 			}
 		}
-		color := stringvalidator.RegexMatches(hexColor, "must be a HEX colour such as #C8984E")
-		url := stringvalidator.RegexMatches(regexp.MustCompile(`^https?://\S+$`), "must be an http(s) URL")
+		color, url := hexColor(), httpURL()
 		return schema.Schema{
 			MarkdownDescription: "An organization: the tenant that holds markets, people and API credentials. " +
 				"Creating one also creates its `admin` and `read_only` roles, an owner membership for you and two API credentials. " +
@@ -136,9 +132,8 @@ var organizationEntity = &entity[organizationModel]{
 					Computed: true, MarkdownDescription: "The organization's domain, e.g. `the-blue-brand.commercelayer.io`.",
 					PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				},
-				"support_phone": optionalString("The support phone number."),
-				"support_email": optionalString("The support email address.",
-					stringvalidator.RegexMatches(regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`), "must be an email address")),
+				"support_phone":  optionalString("The support phone number."),
+				"support_email":  optionalString("The support email address.", emailAddress()),
 				"logo_url":       optionalString("URL of the logo.", url),
 				"favicon_url":    optionalString("URL of the favicon.", url),
 				"primary_color":  optionalString("Primary colour, HEX `#RRGGBB`.", color),

@@ -136,7 +136,7 @@ func revokePermission(ctx context.Context, c *provisioning.Client, m *permission
 // createPermission POSTs the permission. When the subject already has a
 // permission on the role, it adopts it only if it is a leftover of an
 // earlier destroy (all four rights revoked); anything else must be imported.
-func createPermission(ctx context.Context, c *provisioning.Client, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
+func createPermission(ctx context.Context, c *provisioning.Client, _ *permissionModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
 	created, err := c.Create(ctx, body, permissionInclude...)
 	if err == nil {
 		return created, nil

@@ -161,6 +161,9 @@ func (p *clProvider) Resources(context.Context) []func() resource.Resource {
 		NewOrganizationResource,
 		NewRoleResource,
 		NewPermissionResource,
+		NewMembershipResource,
+		NewMembershipProfileResource,
+		NewUserResource,
 	}
 }
 
@@ -172,5 +175,12 @@ func (p *clProvider) DataSources(context.Context) []func() datasource.DataSource
 		NewRolesDataSource,
 		NewPermissionDataSource,
 		NewPermissionsDataSource,
+		NewMembershipDataSource,
+		NewMembershipsDataSource,
+		NewMembershipProfileDataSource,
+		NewMembershipProfilesDataSource,
+		NewUserDataSource,
+		NewVersionDataSource,
+		NewVersionsDataSource,
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
@@ -22,8 +23,10 @@ type jsonapiResource[M any] struct {
 }
 
 var (
-	_ resource.ResourceWithConfigure   = (*jsonapiResource[organizationModel])(nil)
-	_ resource.ResourceWithImportState = (*jsonapiResource[organizationModel])(nil)
+	_ resource.ResourceWithConfigure        = (*jsonapiResource[organizationModel])(nil)
+	_ resource.ResourceWithImportState      = (*jsonapiResource[organizationModel])(nil)
+	_ resource.ResourceWithValidateConfig   = (*jsonapiResource[organizationModel])(nil)
+	_ resource.ResourceWithConfigValidators = (*jsonapiResource[organizationModel])(nil)
 )
 
 func (r *jsonapiResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -51,7 +54,7 @@ func (r *jsonapiResource[M]) Create(ctx context.Context, req resource.CreateRequ
 	}
 	var created = body
 	if r.entity.create != nil {
-		created, diags = r.entity.create(ctx, r.client, body)
+		created, diags = r.entity.create(ctx, r.client, &plan, body)
 		resp.Diagnostics.Append(diags...)
 	} else {
 		var err error
@@ -74,7 +77,7 @@ func (r *jsonapiResource[M]) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	id := any(&state).(model).common().ID.ValueString()
-	obj, err := r.client.Get(ctx, r.entity.apiType, id, r.entity.include...)
+	obj, err := r.entity.fetch(ctx, r.client, id)
 	if provisioning.IsNotFound(err) {
 		// Deleted outside Terraform: forget it so the next plan recreates it.
 		resp.Diagnostics.AddWarning(fmt.Sprintf("%s %s no longer exists", r.entity.title(), id),
@@ -104,9 +107,18 @@ func (r *jsonapiResource[M]) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	updated, err := r.client.Update(ctx, body, r.entity.include...)
-	if err != nil {
-		resp.Diagnostics.Append(r.errorDiags("update", err)...)
+	var updated *jsonapi.Resource
+	if r.entity.update != nil {
+		updated, diags = r.entity.update(ctx, r.client, &plan, &state, body)
+		resp.Diagnostics.Append(diags...)
+	} else {
+		var err error
+		updated, err = r.client.Update(ctx, body, r.entity.include...)
+		if err != nil {
+			resp.Diagnostics.Append(r.errorDiags("update", err)...)
+		}
+	}
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(r.entity.fill(ctx, updated, &plan)...)
@@ -128,6 +140,22 @@ func (r *jsonapiResource[M]) Delete(ctx context.Context, req resource.DeleteRequ
 	if err != nil && !provisioning.IsNotFound(err) {
 		resp.Diagnostics.Append(r.errorDiags("delete", err)...)
 	}
+}
+
+func (r *jsonapiResource[M]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if r.entity.validate == nil {
+		return
+	}
+	var m M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.entity.validate(ctx, &m)...)
+}
+
+func (r *jsonapiResource[M]) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return r.entity.configValidators
 }
 
 func (r *jsonapiResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -1,0 +1,194 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
+)
+
+// NewMembershipResource manages one person's membership of an organization.
+func NewMembershipResource() resource.Resource {
+	return &jsonapiResource[membershipModel]{entity: membershipEntity}
+}
+
+type membershipModel struct {
+	commonModel
+	UserEmail            types.String `tfsdk:"user_email"`
+	OrganizationID       types.String `tfsdk:"organization_id"`
+	RoleID               types.String `tfsdk:"role_id"`
+	MembershipProfileID  types.String `tfsdk:"membership_profile_id"`
+	AccessScope          types.String `tfsdk:"access_scope"`
+	TestEnabled          types.Bool   `tfsdk:"test_enabled"`
+	EffectiveTestEnabled types.Bool   `tfsdk:"effective_test_enabled"`
+	Status               types.String `tfsdk:"status"`
+	Owner                types.Bool   `tfsdk:"owner"`
+	UserFirstName        types.String `tfsdk:"user_first_name"`
+	UserLastName         types.String `tfsdk:"user_last_name"`
+	ResendInvitation     types.String `tfsdk:"resend_invitation"`
+}
+
+var membershipEntity = &entity[membershipModel]{
+	name:       "membership",
+	apiType:    "memberships",
+	include:    membershipInclude,
+	createOnly: []string{"user_email", "organization"},
+	schema:     membershipSchema,
+	write:      writeMembership,
+	read:       readMembership,
+	update:     updateMembership,
+	delete:     deleteMembership,
+}
+
+var membershipInclude = []string{"organization", "role", "membership_profile"}
+
+func membershipSchema() schema.Schema {
+	attrs := withCommon(map[string]schema.Attribute{
+		"user_email": schema.StringAttribute{
+			Required: true,
+			MarkdownDescription: "The person's email address. Creating the membership emails them an invitation " +
+				"(or activates the membership at once if the address already has a Commerce Layer account). Changing it replaces the membership.",
+			Validators:    []validator.String{emailAddress()},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"organization_id": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "The organization. Changing it replaces the membership.",
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"role_id": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "The role the person has in the organization (the built-in `admin` or `read_only` role, or a custom one). Changing it updates the membership in place.",
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"membership_profile_id": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "The membership profile (group) the person belongs to. Where the profile and the membership disagree " +
+				"on test access, the profile wins (see `effective_test_enabled`). Removing it takes the person out of the profile.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"effective_test_enabled": schema.BoolAttribute{
+			Computed: true,
+			MarkdownDescription: "Whether the person can use test data once the profile is taken into account: the profile's " +
+				"setting wins over the membership's own `test_enabled` when they disagree (the API's `test_enabled`).",
+			PlanModifiers: []planmodifier.Bool{unchangedUnless{paths: []string{"access_scope", "test_enabled", "membership_profile_id"}}},
+		},
+		"status": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "`pending` until the person accepts the invitation, then `active`.",
+		},
+		"owner": schema.BoolAttribute{
+			Computed:            true,
+			MarkdownDescription: "Whether the person owns the organization. The owner's membership cannot be destroyed before ownership is transferred.",
+		},
+		"user_first_name": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "The person's first name, once they have an account.",
+		},
+		"user_last_name": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "The person's last name, once they have an account.",
+		},
+		"resend_invitation": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "A trigger, never sent to the API: any change of its value (a date, a counter) re-sends the " +
+				"invitation email of a `pending` membership on the next apply. Setting it when creating the membership sends nothing " +
+				"extra (creating already invites); for an `active` membership a change only warns.",
+		},
+	})
+	for k, v := range accessScopeAttributes("member") {
+		attrs[k] = v
+	}
+	return schema.Schema{
+		MarkdownDescription: "A person's membership of an organization: their role, their profile (group) and whether they " +
+			"may use test data. Destroying it removes the person from the organization; the owner's membership cannot be " +
+			"destroyed before ownership is transferred.",
+		Attributes: attrs,
+	}
+}
+
+func writeMembership(_ context.Context, m *membershipModel) (map[string]any, map[string]jsonapi.Relationship, diag.Diagnostics) {
+	return map[string]any{
+			"user_email":   apiString(m.UserEmail),
+			"access_scope": apiString(m.AccessScope),
+		}, map[string]jsonapi.Relationship{
+			"organization":       apiRel("organizations", m.OrganizationID),
+			"role":               apiRel("roles", m.RoleID),
+			"membership_profile": apiRel("membership_profiles", m.MembershipProfileID),
+		}, nil
+}
+
+func readMembership(_ context.Context, r *jsonapi.Resource, m *membershipModel) diag.Diagnostics {
+	m.UserEmail = tfString(r, "user_email")
+	m.OrganizationID = tfRelID(r, "organization")
+	m.RoleID = tfRelID(r, "role")
+	m.MembershipProfileID = tfRelID(r, "membership_profile")
+	m.AccessScope, m.TestEnabled = readAccessScope(r)
+	m.EffectiveTestEnabled = tfBool(r, "test_enabled")
+	m.Status = tfString(r, "status")
+	m.Owner = tfBool(r, "owner")
+	m.UserFirstName = tfString(r, "user_first_name")
+	m.UserLastName = tfString(r, "user_last_name")
+	return nil
+}
+
+// updateMembership sends the PATCH of what changed and, when the
+// resend_invitation trigger changed, re-sends a pending invitation.
+func updateMembership(ctx context.Context, c *provisioning.Client, plan, state *membershipModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	resend := !plan.ResendInvitation.Equal(state.ResendInvitation)
+	changed := len(body.Attributes) > 0 || len(body.Relationships) > 0
+	if resend && state.Status.ValueString() == "pending" {
+		if err := c.Action(ctx, "POST", "memberships/"+body.ID+"/resend", nil); err != nil {
+			diags.Append(apiErrorDiags("Could not resend the invitation", err, membershipSchema().Attributes)...)
+			return nil, diags
+		}
+	} else if resend {
+		diags.AddAttributeWarning(path.Root("resend_invitation"), "Invitation not re-sent",
+			fmt.Sprintf("The membership of %s is %s: only pending memberships have an invitation to re-send.",
+				state.UserEmail.ValueString(), state.Status.ValueString()))
+	}
+	var obj *jsonapi.Resource
+	var err error
+	if changed {
+		obj, err = c.Update(ctx, body, membershipInclude...)
+	} else {
+		// Only the trigger changed: read the membership back for the state.
+		obj, err = c.Get(ctx, "memberships", body.ID, membershipInclude...)
+	}
+	if err != nil {
+		diags.Append(apiErrorDiags("Could not update membership", err, membershipSchema().Attributes)...)
+	}
+	return obj, diags
+}
+
+// deleteMembership refuses to try on the owner's membership, which the API
+// keeps until ownership moves to someone else.
+func deleteMembership(ctx context.Context, c *provisioning.Client, m *membershipModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m.Owner.ValueBool() {
+		diags.AddError("Cannot destroy the owner's membership",
+			fmt.Sprintf("%s owns organization %s, and an owner's membership cannot be deleted. Transfer ownership of the "+
+				"organization to another member first (in the Dashboard, or PATCH /api/organizations/%s/transfer_ownership), "+
+				"or stop managing this membership with a `removed` block or `terraform state rm`.",
+				m.UserEmail.ValueString(), m.OrganizationID.ValueString(), m.OrganizationID.ValueString()))
+		return diags
+	}
+	err := c.Delete(ctx, "memberships", m.ID.ValueString())
+	if err != nil && !provisioning.IsNotFound(err) {
+		diags.Append(apiErrorDiags("Could not delete membership", err, membershipSchema().Attributes)...)
+	}
+	return diags
+}

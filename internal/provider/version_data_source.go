@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
+)
+
+// Versions are the API's audit trail of memberships, permissions and roles:
+// read-only, so they have data sources and no resource.
+
+type versionModel struct {
+	commonModel
+	ResourceType types.String         `tfsdk:"resource_type"`
+	ResourceID   types.String         `tfsdk:"resource_id"`
+	Event        types.String         `tfsdk:"event"`
+	Changes      jsontypes.Normalized `tfsdk:"changes"`
+	Who          jsontypes.Normalized `tfsdk:"who"`
+}
+
+var versionEntity = &entity[versionModel]{
+	name:    "version",
+	apiType: "versions",
+	// The attributes, described once; only the data sources use them.
+	schema: func() schema.Schema {
+		computed := func(desc string) schema.StringAttribute {
+			return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+		}
+		json := func(desc string) schema.StringAttribute {
+			return schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, MarkdownDescription: desc}
+		}
+		return schema.Schema{Attributes: withCommon(map[string]schema.Attribute{
+			"resource_type": computed("The type of the changed object: `memberships`, `permissions` or `roles`."),
+			"resource_id":   computed("The id of the changed object."),
+			"event":         computed("What happened: `create` (roles only), `update` or `destroy`."),
+			"changes": json("The changed attributes as JSON, `{\"attribute\": [old, new]}`. Attributes that cannot be read " +
+				"back (secrets) are listed with their values hidden. Decode with `jsondecode()`."),
+			"who": json("Who made the change, as JSON, e.g. `{\"application\": {\"id\": ..., \"kind\": ..., \"public\": ...}}`; " +
+				"null when the API does not record it (changes made with a Dashboard session)."),
+		})}
+	},
+	read: func(_ context.Context, r *jsonapi.Resource, m *versionModel) diag.Diagnostics {
+		m.ResourceType = tfString(r, "resource_type")
+		m.ResourceID = tfString(r, "resource_id")
+		m.Event = tfString(r, "event")
+		m.Changes = tfJSON(r, "changes")
+		m.Who = tfJSON(r, "who")
+		return nil
+	},
+	write: func(context.Context, *versionModel) (map[string]any, map[string]jsonapi.Relationship, diag.Diagnostics) {
+		return nil, nil, nil // read-only
+	},
+}
+
+// NewVersionDataSource reads one version by id.
+func NewVersionDataSource() datasource.DataSource {
+	return &objectDataSource[versionModel]{
+		entity:      versionEntity,
+		description: "Reads one version (an entry of the audit trail of memberships, permissions and roles) by `id`.",
+		find: func(_ context.Context, m *versionModel) (lookup, diag.Diagnostics) {
+			return findBy(m.ID, "versions", nil)
+		},
+	}
+}
+
+type versionsModel struct {
+	ResourceType types.String   `tfsdk:"resource_type"`
+	ResourceID   types.String   `tfsdk:"resource_id"`
+	Event        types.String   `tfsdk:"event"`
+	CreatedAfter types.String   `tfsdk:"created_after"`
+	Items        []versionModel `tfsdk:"items"`
+}
+
+// NewVersionsDataSource lists versions: who changed what, and when.
+func NewVersionsDataSource() datasource.DataSource {
+	return &listDataSource[versionModel, versionsModel]{
+		entity: versionEntity,
+		name:   "versions",
+		description: "Lists versions — the audit trail of changes to memberships, permissions and roles (kept for a year) — " +
+			"optionally of one type of object, one object, one event, or since a point in time. A pipeline uses it to show who " +
+			"changed what since the last apply.",
+		args: map[string]dschema.Attribute{
+			"resource_type": filterArgument("Only versions of this type of object: `memberships`, `permissions` or `roles`."),
+			"resource_id":   filterArgument("Only versions of the object with this id."),
+			"event":         filterArgument("Only versions of this event: `create`, `update` or `destroy`."),
+			"created_after": filterArgument("Only versions recorded after this time (RFC 3339, e.g. `2026-11-01T00:00:00Z`), " +
+				"such as the time of the last apply."),
+		},
+		query: func(_ context.Context, f *versionsModel) (string, provisioning.Query, diag.Diagnostics) {
+			return "versions", provisioning.Query{Filters: filters(
+				"resource_type_eq", f.ResourceType, "resource_id_eq", f.ResourceID,
+				"event_eq", f.Event, "created_at_gt", f.CreatedAfter,
+			)}, nil
+		},
+		items: func(f *versionsModel) *[]versionModel { return &f.Items },
+	}
+}

@@ -250,3 +250,58 @@ func (e *testEnv) remote(typ string, id *string, attr string, want any) resource
 		return nil
 	}
 }
+
+// callsTo checks the number of requests of the method whose path starts
+// with prefix and ends with suffix (e.g. "/api/memberships/", "/resend").
+func (e *testEnv) callsTo(method, prefix, suffix string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.sim == nil {
+			return nil
+		}
+		got := 0
+		for _, r := range e.sim.Requests() {
+			if r.Method == method && strings.HasPrefix(r.Path, prefix) && strings.HasSuffix(r.Path, suffix) {
+				got++
+			}
+		}
+		if got != want {
+			return fmt.Errorf("%s %s*%s: %d requests, want %d; log:\n%s", method, prefix, suffix, got, want, e.requestLog())
+		}
+		return nil
+	}
+}
+
+// remoteRel checks the id a to-one relationship of a remote object points
+// to ("" = none).
+func (e *testEnv) remoteRel(typ string, id *string, rel, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		obj := e.object(typ, *id)
+		if obj == nil {
+			return fmt.Errorf("%s %s not found", typ, *id)
+		}
+		if got := obj.Rel(rel).ID(); got != want {
+			return fmt.Errorf("%s %s: remote %s = %q, want %q", typ, *id, rel, got, want)
+		}
+		return nil
+	}
+}
+
+// gone is a CheckDestroy: no object of the type is left whose attribute has
+// one of the values.
+func (e *testEnv) gone(typ, attr string, values ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		all, err := e.client.List(context.Background(), typ, provisioning.Query{})
+		if err != nil {
+			return err
+		}
+		for _, r := range all {
+			v, _ := r.Attr(attr)
+			for _, want := range values {
+				if fmt.Sprint(v) == want {
+					return fmt.Errorf("%s %s (%s = %s) still exists after destroy", typ, r.ID, attr, want)
+				}
+			}
+		}
+		return nil
+	}
+}

@@ -1,5 +1,14 @@
+data "clprovisioning_organization" "brand" {
+  slug = "the-blue-brand"
+}
+
+data "clprovisioning_role" "fulfilment" {
+  organization_id = data.clprovisioning_organization.brand.id
+  name            = "Fulfilment"
+}
+
 data "clprovisioning_permission" "orders" {
-  role_id = "<role-id>"
+  role_id = data.clprovisioning_role.fulfilment.id
   subject = "orders"
 }
 

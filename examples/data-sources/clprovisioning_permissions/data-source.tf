@@ -1,5 +1,14 @@
+data "clprovisioning_organization" "brand" {
+  slug = "the-blue-brand"
+}
+
+data "clprovisioning_role" "fulfilment" {
+  organization_id = data.clprovisioning_organization.brand.id
+  name            = "Fulfilment"
+}
+
 data "clprovisioning_permissions" "fulfilment" {
-  role_id = "<role-id>"
+  role_id = data.clprovisioning_role.fulfilment.id
 }
 
 output "fulfilment_rights" {

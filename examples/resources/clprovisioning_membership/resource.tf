@@ -1,0 +1,31 @@
+resource "clprovisioning_organization" "brand" {
+  name = "The Blue Brand"
+}
+
+data "clprovisioning_role" "read_only" {
+  organization_id = clprovisioning_organization.brand.id
+  kind            = "read_only"
+}
+
+resource "clprovisioning_membership_profile" "warehouse" {
+  organization_id = clprovisioning_organization.brand.id
+  name            = "Warehouse"
+}
+
+# Invites ada@bluebrand.example with read-only access to live data and
+# test data (test_enabled = true is access_scope = "all_access").
+resource "clprovisioning_membership" "ada" {
+  organization_id       = clprovisioning_organization.brand.id
+  user_email            = "ada@bluebrand.example"
+  role_id               = data.clprovisioning_role.read_only.id
+  membership_profile_id = clprovisioning_membership_profile.warehouse.id
+  test_enabled          = true
+
+  # Change this value to e-mail the invitation again while it is pending.
+  resend_invitation = "1"
+}
+
+# The profile's test access wins over the membership's own setting.
+output "ada_can_use_test_data" {
+  value = clprovisioning_membership.ada.effective_test_enabled
+}

@@ -27,8 +27,8 @@ import (
 // AuthStyleAutoDetect, which on a failure tries a second request with Basic
 // auth (doubling token requests against a 30/min limit).
 type tokenSource struct {
-	cc      *clientcredentials.Config // nil: static token only, no refresh
-	client  *http.Client              // used for token requests (UA + token limiter)
+	cc     *clientcredentials.Config // nil: static token only, no refresh
+	client *http.Client              // used for token requests (UA + token limiter)
 
 	// sem serialises fetches (a context-aware mutex): 20 goroutines hitting a
 	// cold client make one token request, the others wait and reuse it.

@@ -365,8 +365,10 @@ func (c *Client) Action(ctx context.Context, method, path string, r *jsonapi.Res
 
 // List reads every page of a collection: "roles" or a nested
 // "organizations/<id>/roles". Pages are read 25 at a time (the maximum),
-// in order, until meta.page_count (or the absence of links.next) says the
-// last page was reached.
+// in order, until meta.page_count (or, without it, links without a "next";
+// without either, a short or empty page) says the last page was reached.
+// A page that starts with the same resource as the one before means the
+// server ignored page[number]: that is an error, not an endless loop.
 func (c *Client) List(ctx context.Context, path string, q Query) ([]jsonapi.Resource, error) {
 	p, ep, err := apiPath(path)
 	if err != nil {
@@ -374,6 +376,7 @@ func (c *Client) List(ctx context.Context, path string, q Query) ([]jsonapi.Reso
 	}
 	const maxPages = 100000 // a guard against a server that never stops
 	all := []jsonapi.Resource{}
+	var prevFirst jsonapi.Identifier
 	for page := 1; page <= maxPages; page++ {
 		doc, _, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep,
 			query: encodeQuery(q.Filters, q.Sort, q.Include, page)})
@@ -386,6 +389,14 @@ func (c *Client) List(ctx context.Context, path string, q Query) ([]jsonapi.Reso
 		items, err := doc.Many()
 		if err != nil {
 			return nil, &RequestError{Method: http.MethodGet, Path: p, Err: err}
+		}
+		if len(items) > 0 {
+			first := jsonapi.Identifier{Type: items[0].Type, ID: items[0].ID}
+			if first.ID != "" && first == prevFirst {
+				return nil, &RequestError{Method: http.MethodGet, Path: p, Err: fmt.Errorf(
+					"page %d starts with the same %s %q as page %d: the API ignored page[number]", page, first.Type, first.ID, page-1)}
+			}
+			prevFirst = first
 		}
 		all = append(all, items...)
 		if !hasNextPage(doc, page, len(items)) {

@@ -80,6 +80,9 @@ func TestNewDefaults(t *testing.T) {
 		c.budget != defaultRetryBudget || c.reqTimeout != defaultRequestTimeout || c.limiter == nil || c.http == nil {
 		t.Errorf("defaults not applied: %+v", c)
 	}
+	if c.userAgent != DefaultUserAgent {
+		t.Errorf("userAgent = %q, want %q", c.userAgent, DefaultUserAgent)
+	}
 	c, _ = New(Config{AccessToken: "t", MaxRetries: -1, DisableRateLimit: true})
 	if c.maxRetries != 0 || c.limiter != nil {
 		t.Errorf("MaxRetries -1 / DisableRateLimit not applied: %+v", c)
@@ -347,15 +350,28 @@ func TestListPagination(t *testing.T) {
 	}
 }
 
+// rolesPage is a page of n distinct roles (ids "p<page>-<i>").
+func rolesPage(page, n int) *jsonapi.Document {
+	rs := make([]jsonapi.Resource, n)
+	for i := range rs {
+		rs[i] = jsonapi.Resource{Type: "roles", ID: fmt.Sprintf("p%d-%d", page, i)}
+	}
+	doc, _ := jsonapi.NewMany(rs)
+	return doc
+}
+
 func TestListTermination(t *testing.T) {
 	t.Parallel()
 	tests := map[string]func(page int) *jsonapi.Document{
-		// no meta: links.next decides
+		// no meta: links decide; the last page has links but no "next"
+		// (a non-empty map: an empty one is not sent at all)
 		"links only": func(page int) *jsonapi.Document {
-			doc, _ := jsonapi.NewMany(make([]jsonapi.Resource, 25))
-			doc.Links = map[string]string{}
+			doc := rolesPage(page, 25)
+			doc.Links = map[string]string{"first": "f", "last": "l"}
 			if page < 2 {
-				doc.Links["next"] = "x"
+				doc.Links["next"] = "n"
+			} else {
+				doc.Links["prev"] = "p"
 			}
 			return doc
 		},
@@ -365,8 +381,7 @@ func TestListTermination(t *testing.T) {
 			if page == 2 {
 				n = 3
 			}
-			doc, _ := jsonapi.NewMany(make([]jsonapi.Resource, n))
-			return doc
+			return rolesPage(page, n)
 		},
 		// a lying page_count must not loop on empty pages
 		"empty page": func(page int) *jsonapi.Document {
@@ -374,7 +389,7 @@ func TestListTermination(t *testing.T) {
 			if page == 2 {
 				n = 0
 			}
-			doc, _ := jsonapi.NewMany(make([]jsonapi.Resource, n))
+			doc := rolesPage(page, n)
 			doc.Meta = map[string]any{"page_count": 99}
 			return doc
 		},
@@ -384,16 +399,40 @@ func TestListTermination(t *testing.T) {
 			t.Parallel()
 			f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 				page, _ := strconv.Atoi(r.URL.Query().Get("page[number]"))
+				if page > 2 { // fail at once rather than serve pages forever
+					t.Errorf("page %d requested; the list has 2", page)
+					writeErrors(w, http.StatusBadRequest, jsonapi.Error{Title: "no such page"})
+					return
+				}
 				writeDoc(w, http.StatusOK, pageDoc(page))
 			})
-			if _, err := f.client().List(t.Context(), "roles", Query{}); err != nil {
+			rs, err := f.client().List(t.Context(), "roles", Query{})
+			if err != nil {
 				t.Fatal(err)
 			}
 			if n := f.apiRequests.Load(); n != 2 {
 				t.Fatalf("requests = %d, want 2", n)
 			}
+			if len(rs) == 0 || rs[0].ID != "p1-0" {
+				t.Fatalf("got %d resources", len(rs))
+			}
 		})
 	}
+	// A server that ignores page[number] and answers full pages without
+	// meta or links would otherwise be read 100000 times.
+	t.Run("page number ignored", func(t *testing.T) {
+		t.Parallel()
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			writeDoc(w, http.StatusOK, rolesPage(1, 25))
+		})
+		_, err := f.client().List(t.Context(), "roles", Query{})
+		if err == nil || !strings.Contains(err.Error(), "ignored page[number]") {
+			t.Fatalf("err = %v", err)
+		}
+		if n := f.apiRequests.Load(); n != 2 {
+			t.Fatalf("requests = %d, want 2", n)
+		}
+	})
 }
 
 func TestEncodeQuery(t *testing.T) {

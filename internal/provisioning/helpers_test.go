@@ -78,10 +78,16 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeAPI) issueToken(w http.ResponseWriter, r *http.Request) {
+	err := r.ParseForm()
 	if f.tokenWait > 0 {
-		time.Sleep(f.tokenWait)
+		// The body is read, so r.Context ends when the client hangs up.
+		select {
+		case <-time.After(f.tokenWait):
+		case <-r.Context().Done():
+			return
+		}
 	}
-	if err := r.ParseForm(); err != nil || r.Method != http.MethodPost ||
+	if err != nil || r.Method != http.MethodPost ||
 		r.PostForm.Get("grant_type") != "client_credentials" ||
 		r.PostForm.Get("client_id") != testClientID || r.PostForm.Get("client_secret") != testClientSecret {
 		w.Header().Set("Content-Type", "application/json")

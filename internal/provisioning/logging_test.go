@@ -85,6 +85,7 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	var debugReq, warn429 bool
+	var limitedAttempts []string // "attempt:status" of each logged attempt
 	for _, e := range entries {
 		switch {
 		case e["@message"] == "Provisioning API request" && e["@level"] == "debug":
@@ -93,6 +94,9 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 					t.Errorf("request log lacks %q: %v", k, e)
 				}
 			}
+			if e["path"] == "/api/roles/limited" {
+				limitedAttempts = append(limitedAttempts, fmt.Sprintf("%v:%v", e["attempt"], e["status"]))
+			}
 			debugReq = true
 		case e["@level"] == "warn" && strings.Contains(fmt.Sprint(e["@message"]), "429"):
 			if _, ok := e["wait_ms"]; !ok {
@@ -100,6 +104,9 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 			}
 			warn429 = true
 		}
+	}
+	if got := strings.Join(limitedAttempts, " "); got != "1:429 2:200" {
+		t.Errorf("attempts logged for the 429 call = %q, want one entry per attempt %q", got, "1:429 2:200")
 	}
 	if !debugReq || !warn429 {
 		t.Errorf("missing logs (request debug %v, 429 warn %v):\n%s", debugReq, warn429, out)

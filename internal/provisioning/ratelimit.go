@@ -67,6 +67,13 @@ func (l *limiter) setSpecs(specs limitSpecs) {
 	l.m = map[string]*rate.Limiter{}
 }
 
+// currentSpecs reads the buckets under the lock (setSpecs may swap them).
+func (l *limiter) currentSpecs() limitSpecs {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.specs
+}
+
 func (l *limiter) get(key string, b bucket) *rate.Limiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -85,9 +92,10 @@ func (l *limiter) waitRequest(ctx context.Context, method, endpoint string) (tim
 	if l == nil {
 		return 0, nil
 	}
-	class, all, ep := "write", l.specs.writeAll, l.specs.writeEndpoint
+	specs := l.currentSpecs()
+	class, all, ep := "write", specs.writeAll, specs.writeEndpoint
 	if method == http.MethodGet || method == http.MethodHead {
-		class, all, ep = "read", l.specs.readAll, l.specs.readEndpoint
+		class, all, ep = "read", specs.readAll, specs.readEndpoint
 	}
 	start := time.Now()
 	// Per endpoint first, then overall: the overall wait can only push the
@@ -107,7 +115,7 @@ func (l *limiter) waitToken(ctx context.Context) (time.Duration, error) {
 		return 0, nil
 	}
 	start := time.Now()
-	err := wait(ctx, l.get("token", l.specs.token))
+	err := wait(ctx, l.get("token", l.currentSpecs().token))
 	return time.Since(start), err
 }
 

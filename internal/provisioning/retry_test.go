@@ -3,6 +3,7 @@ package provisioning
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -59,7 +60,7 @@ func failFirst(n int64, fail func(w http.ResponseWriter, r *http.Request)) (*ato
 
 func TestRetry429HonoursRetryAfter(t *testing.T) {
 	t.Parallel()
-	for _, method := range []string{http.MethodGet, http.MethodPost} {
+	for _, method := range []string{http.MethodGet, http.MethodPatch, http.MethodDelete, http.MethodPost} {
 		t.Run(method, func(t *testing.T) {
 			t.Parallel()
 			count, h := failFirst(1, func(w http.ResponseWriter, r *http.Request) {
@@ -278,11 +279,15 @@ func TestPOSTNotRetriedWhenOutcomeUnknown(t *testing.T) {
 		"dropped connection": {handler: func(t *testing.T) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) { dropConnection(t, w) }
 		}},
-		"timeout": {timeout: 100 * time.Millisecond, handler: func(t *testing.T) http.HandlerFunc {
+		// The server reads the POST and acts on it (n counts it), then
+		// answers too late: the client must not send it again.
+		"timeout after the server acted": {timeout: 100 * time.Millisecond, handler: func(t *testing.T) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.ReadAll(r.Body) // body read: r.Context ends when the client hangs up
 				select {
 				case <-r.Context().Done():
-				case <-time.After(2 * time.Second):
+				case <-time.After(5 * time.Second):
+					t.Error("the client did not give up at its request timeout")
 				}
 			}
 		}},
@@ -307,6 +312,9 @@ func TestPOSTNotRetriedWhenOutcomeUnknown(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), "outcome is unknown") || !strings.HasPrefix(err.Error(), "POST /api/roles: ") {
 				t.Fatalf("message = %q", err)
+			}
+			if tt.timeout > 0 && !strings.Contains(err.Error(), "request timeout") {
+				t.Fatalf("message does not name the timeout: %q", err)
 			}
 			if n.Load() != 1 {
 				t.Fatalf("server saw %d POSTs, want exactly 1", n.Load())

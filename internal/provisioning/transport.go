@@ -186,7 +186,9 @@ func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, int, error
 			tflog.Warn(ctx, "Provisioning API request failed; retrying", fields)
 		}
 		if err := sleep(ctx, wait); err != nil {
-			return nil, 0, fmt.Errorf("%w (interrupted while waiting to retry: %v)", failure, err)
+			// Both wrapped: AsAPIError finds the failure, errors.Is the
+			// context's cancellation or deadline.
+			return nil, 0, fmt.Errorf("%w (interrupted while waiting to retry: %w)", failure, err)
 		}
 	}
 }

@@ -163,7 +163,11 @@ func (p *clProvider) Resources(context.Context) []func() resource.Resource {
 		NewPermissionResource,
 		NewMembershipResource,
 		NewMembershipProfileResource,
+		NewAPICredentialResource,
+		NewApplicationMembershipResource,
+		NewIdentityProviderResource,
 		NewUserResource,
+		NewRoleAssignmentResource,
 	}
 }
 
@@ -179,6 +183,12 @@ func (p *clProvider) DataSources(context.Context) []func() datasource.DataSource
 		NewMembershipsDataSource,
 		NewMembershipProfileDataSource,
 		NewMembershipProfilesDataSource,
+		NewAPICredentialDataSource,
+		NewAPICredentialsDataSource,
+		NewApplicationMembershipDataSource,
+		NewApplicationMembershipsDataSource,
+		NewIdentityProviderDataSource,
+		NewIdentityProvidersDataSource,
 		NewUserDataSource,
 		NewVersionDataSource,
 		NewVersionsDataSource,

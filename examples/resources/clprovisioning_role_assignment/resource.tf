@@ -1,0 +1,34 @@
+resource "clprovisioning_organization" "brand" {
+  name = "The Blue Brand"
+}
+
+data "clprovisioning_role" "read_only" {
+  organization_id = clprovisioning_organization.brand.id
+  kind            = "read_only"
+}
+
+resource "clprovisioning_membership" "support" {
+  for_each        = toset(["ada@bluebrand.example", "grace@bluebrand.example"])
+  organization_id = clprovisioning_organization.brand.id
+  user_email      = each.key
+  role_id         = data.clprovisioning_role.read_only.id
+}
+
+resource "clprovisioning_api_credential" "orders" {
+  organization_id = clprovisioning_organization.brand.id
+  name            = "Orders"
+  kind            = "orders"
+}
+
+# Read-only access to the Orders app, for placed orders of two markets, for
+# everyone in the support team. Removing an email revokes their access.
+resource "clprovisioning_role_assignment" "support_orders" {
+  api_credential_id = clprovisioning_api_credential.orders.id
+  role_id           = data.clprovisioning_role.read_only.id
+  entity_type       = "membership"
+  entity_ids        = [for m in clprovisioning_membership.support : m.id]
+  filters = {
+    market_id_in = [202, 203]
+    status_eq    = "placed"
+  }
+}

@@ -2,15 +2,19 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
@@ -125,7 +129,7 @@ type listDataSource[M any, F any] struct {
 	description string
 	args        map[string]dschema.Attribute
 	query       func(ctx context.Context, f *F) (string, provisioning.Query, diag.Diagnostics)
-	items       func(f *F) *[]M
+	items       func(f *F) *types.List
 }
 
 func (d *listDataSource[M, F]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -140,7 +144,7 @@ func (d *listDataSource[M, F]) Schema(_ context.Context, _ datasource.SchemaRequ
 	attrs["items"] = dschema.ListNestedAttribute{
 		Computed:            true,
 		MarkdownDescription: fmt.Sprintf("The matching %s objects, every page read. Each has the attributes of `clprovisioning_%s`.", d.entity.title(), d.entity.name),
-		NestedObject:        dschema.NestedAttributeObject{Attributes: dataSourceAttributes(d.entity.schema().Attributes)},
+		NestedObject:        dschema.NestedAttributeObject{Attributes: listItemAttributes(dataSourceAttributes(d.entity.schema().Attributes))},
 	}
 	resp.Schema = dschema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }
@@ -170,12 +174,86 @@ func (d *listDataSource[M, F]) Read(ctx context.Context, req datasource.ReadRequ
 		resp.Diagnostics.Append(apiErrorDiags("Could not list "+d.name, err, d.entity.schema().Attributes)...)
 		return
 	}
-	items := make([]M, len(found))
+	full := dataSourceAttributes(d.entity.schema().Attributes)
+	items := make([]attr.Value, len(found))
 	for i := range found {
-		resp.Diagnostics.Append(d.entity.fill(ctx, &found[i], &items[i])...)
+		var m M
+		resp.Diagnostics.Append(d.entity.fill(ctx, &found[i], &m)...)
+		item, diags := listItem(ctx, full, &m)
+		resp.Diagnostics.Append(diags...)
+		items[i] = item
 	}
-	*d.items(&f) = items
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	list, diags := types.ListValue(types.ObjectType{AttrTypes: attributeTypes(listItemAttributes(full))}, items)
+	resp.Diagnostics.Append(diags...)
+	*d.items(&f) = list
 	resp.Diagnostics.Append(resp.State.Set(ctx, &f)...)
+}
+
+// Terraform cannot hold dynamic values inside a list, so in the items of a
+// plural data source a dynamic attribute (filters) is its JSON text.
+
+// listItemAttributes replaces dynamic attributes by JSON strings.
+func listItemAttributes(in map[string]dschema.Attribute) map[string]dschema.Attribute {
+	out := make(map[string]dschema.Attribute, len(in))
+	for k, a := range in {
+		if dyn, ok := a.(dschema.DynamicAttribute); ok {
+			a = dschema.StringAttribute{
+				Computed: true, Sensitive: dyn.Sensitive, CustomType: jsontypes.NormalizedType{},
+				MarkdownDescription: dyn.MarkdownDescription + " Here as JSON text: decode it with `jsondecode()`.",
+			}
+		}
+		out[k] = a
+	}
+	return out
+}
+
+// listItem converts one model to an item of a plural data source.
+func listItem(ctx context.Context, full map[string]dschema.Attribute, m any) (attr.Value, diag.Diagnostics) {
+	obj, diags := types.ObjectValueFrom(ctx, attributeTypes(full), m)
+	if diags.HasError() {
+		return nil, diags
+	}
+	attrs := obj.Attributes()
+	for k, a := range full {
+		if _, ok := a.(dschema.DynamicAttribute); !ok {
+			continue
+		}
+		v, _ := attrs[k].(basetypes.DynamicValuable)
+		attrs[k] = jsontypes.NewNormalizedNull()
+		if v == nil {
+			continue
+		}
+		dyn, d := v.ToDynamicValue(ctx)
+		diags.Append(d...)
+		if dyn.IsNull() || dyn.IsUnknown() || dyn.IsUnderlyingValueNull() {
+			continue
+		}
+		j, err := dynamicToJSON(dyn)
+		if err == nil {
+			var b []byte
+			if b, err = json.Marshal(j); err == nil {
+				attrs[k] = jsontypes.NewNormalizedValue(string(b))
+			}
+		}
+		if err != nil {
+			diags.AddError("Could not encode "+k, err.Error())
+		}
+	}
+	item, d := types.ObjectValue(attributeTypes(listItemAttributes(full)), attrs)
+	diags.Append(d...)
+	return item, diags
+}
+
+// attributeTypes is the object type of a set of data source attributes.
+func attributeTypes(attrs map[string]dschema.Attribute) map[string]attr.Type {
+	out := make(map[string]attr.Type, len(attrs))
+	for k, a := range attrs {
+		out[k] = a.GetType()
+	}
+	return out
 }
 
 // lookupArgument turns a computed data source attribute into an optional
@@ -230,7 +308,7 @@ func dataSourceAttribute(a rschema.Attribute) dschema.Attribute {
 	case rschema.ListAttribute:
 		return dschema.ListAttribute{Computed: true, ElementType: v.ElementType, Sensitive: v.Sensitive, MarkdownDescription: desc}
 	case rschema.DynamicAttribute:
-		return dschema.DynamicAttribute{Computed: true, Sensitive: v.Sensitive, MarkdownDescription: desc}
+		return dschema.DynamicAttribute{Computed: true, Sensitive: v.Sensitive, CustomType: v.CustomType, MarkdownDescription: desc}
 	case rschema.SingleNestedAttribute:
 		return dschema.SingleNestedAttribute{Computed: true, Attributes: dataSourceAttributes(v.Attributes), MarkdownDescription: desc}
 	}

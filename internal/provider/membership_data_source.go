@@ -27,14 +27,14 @@ func NewMembershipDataSource() datasource.DataSource {
 }
 
 type membershipsModel struct {
-	OrganizationID      types.String      `tfsdk:"organization_id"`
-	RoleID              types.String      `tfsdk:"role_id"`
-	MembershipProfileID types.String      `tfsdk:"membership_profile_id"`
-	Status              types.String      `tfsdk:"status"`
-	AccessScope         types.String      `tfsdk:"access_scope"`
-	UserEmail           types.String      `tfsdk:"user_email"`
-	UserEmailContains   types.String      `tfsdk:"user_email_contains"`
-	Items               []membershipModel `tfsdk:"items"`
+	OrganizationID      types.String `tfsdk:"organization_id"`
+	RoleID              types.String `tfsdk:"role_id"`
+	MembershipProfileID types.String `tfsdk:"membership_profile_id"`
+	Status              types.String `tfsdk:"status"`
+	AccessScope         types.String `tfsdk:"access_scope"`
+	UserEmail           types.String `tfsdk:"user_email"`
+	UserEmailContains   types.String `tfsdk:"user_email_contains"`
+	Items               types.List   `tfsdk:"items"`
 }
 
 // NewMembershipsDataSource lists memberships.
@@ -59,6 +59,6 @@ func NewMembershipsDataSource() datasource.DataSource {
 				"access_scope_eq", f.AccessScope, "user_email_eq", f.UserEmail, "user_email_i_cont", f.UserEmailContains,
 			)}, nil
 		},
-		items: func(f *membershipsModel) *[]membershipModel { return &f.Items },
+		items: func(f *membershipsModel) *types.List { return &f.Items },
 	}
 }

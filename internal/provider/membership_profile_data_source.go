@@ -27,10 +27,10 @@ func NewMembershipProfileDataSource() datasource.DataSource {
 }
 
 type membershipProfilesModel struct {
-	OrganizationID types.String             `tfsdk:"organization_id"`
-	Name           types.String             `tfsdk:"name"`
-	AccessScope    types.String             `tfsdk:"access_scope"`
-	Items          []membershipProfileModel `tfsdk:"items"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	Name           types.String `tfsdk:"name"`
+	AccessScope    types.String `tfsdk:"access_scope"`
+	Items          types.List   `tfsdk:"items"`
 }
 
 // NewMembershipProfilesDataSource lists membership profiles.
@@ -49,6 +49,6 @@ func NewMembershipProfilesDataSource() datasource.DataSource {
 				"organization_id_eq", f.OrganizationID, "name_eq", f.Name, "access_scope_eq", f.AccessScope,
 			)}, nil
 		},
-		items: func(f *membershipProfilesModel) *[]membershipProfileModel { return &f.Items },
+		items: func(f *membershipProfilesModel) *types.List { return &f.Items },
 	}
 }

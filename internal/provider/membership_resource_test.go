@@ -218,25 +218,25 @@ resource "clprovisioning_membership" "owner" {
 `
 	env.test(resource.TestCase{Steps: []resource.TestStep{
 		{
-			Config: env.config(base),
+			Config: env.config("%s", base),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("data.clprovisioning_membership.owner", "owner", "true"),
 				resource.TestCheckResourceAttr("data.clprovisioning_membership.owner", "status", "active"),
 			),
 		},
 		{
-			Config: env.config(owned),
+			Config: env.config("%s", owned),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction("clprovisioning_membership.owner", plancheck.ResourceActionNoop),
 			}},
 		},
 		{
-			Config:      env.config(owned),
+			Config:      env.config("%s", owned),
 			Destroy:     true,
 			ExpectError: regexp.MustCompile(`(?s)Cannot destroy the owner's membership.*Transfer ownership`),
 		},
 		{
-			Config: env.config(base + `
+			Config: env.config("%s", base+`
 removed {
   from = clprovisioning_membership.owner
   lifecycle { destroy = false }

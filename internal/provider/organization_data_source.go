@@ -28,10 +28,10 @@ func NewOrganizationDataSource() datasource.DataSource {
 }
 
 type organizationsModel struct {
-	Name         types.String        `tfsdk:"name"`
-	NameContains types.String        `tfsdk:"name_contains"`
-	Region       types.String        `tfsdk:"region"`
-	Items        []organizationModel `tfsdk:"items"`
+	Name         types.String `tfsdk:"name"`
+	NameContains types.String `tfsdk:"name_contains"`
+	Region       types.String `tfsdk:"region"`
+	Items        types.List   `tfsdk:"items"`
 }
 
 // NewOrganizationsDataSource lists organizations.
@@ -50,6 +50,6 @@ func NewOrganizationsDataSource() datasource.DataSource {
 				"name_eq", f.Name, "name_cont", f.NameContains, "region_eq", f.Region,
 			)}, nil
 		},
-		items: func(f *organizationsModel) *[]organizationModel { return &f.Items },
+		items: func(f *organizationsModel) *types.List { return &f.Items },
 	}
 }

@@ -27,10 +27,10 @@ func NewPermissionDataSource() datasource.DataSource {
 }
 
 type permissionsModel struct {
-	RoleID         types.String      `tfsdk:"role_id"`
-	OrganizationID types.String      `tfsdk:"organization_id"`
-	Subject        types.String      `tfsdk:"subject"`
-	Items          []permissionModel `tfsdk:"items"`
+	RoleID         types.String `tfsdk:"role_id"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	Subject        types.String `tfsdk:"subject"`
+	Items          types.List   `tfsdk:"items"`
 }
 
 // NewPermissionsDataSource lists permissions.
@@ -54,6 +54,6 @@ func NewPermissionsDataSource() datasource.DataSource {
 				"role_id_eq", f.RoleID, "organization_id_eq", f.OrganizationID, "subject_eq", f.Subject,
 			)}, nil
 		},
-		items: func(f *permissionsModel) *[]permissionModel { return &f.Items },
+		items: func(f *permissionsModel) *types.List { return &f.Items },
 	}
 }

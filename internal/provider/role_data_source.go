@@ -33,7 +33,7 @@ type rolesModel struct {
 	OrganizationID types.String `tfsdk:"organization_id"`
 	Kind           types.String `tfsdk:"kind"`
 	Name           types.String `tfsdk:"name"`
-	Items          []roleModel  `tfsdk:"items"`
+	Items          types.List   `tfsdk:"items"`
 }
 
 // NewRolesDataSource lists roles.
@@ -52,6 +52,6 @@ func NewRolesDataSource() datasource.DataSource {
 				"organization_id_eq", f.OrganizationID, "kind_eq", f.Kind, "name_eq", f.Name,
 			)}, nil
 		},
-		items: func(f *rolesModel) *[]roleModel { return &f.Items },
+		items: func(f *rolesModel) *types.List { return &f.Items },
 	}
 }

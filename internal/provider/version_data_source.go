@@ -72,11 +72,11 @@ func NewVersionDataSource() datasource.DataSource {
 }
 
 type versionsModel struct {
-	ResourceType types.String   `tfsdk:"resource_type"`
-	ResourceID   types.String   `tfsdk:"resource_id"`
-	Event        types.String   `tfsdk:"event"`
-	CreatedAfter types.String   `tfsdk:"created_after"`
-	Items        []versionModel `tfsdk:"items"`
+	ResourceType types.String `tfsdk:"resource_type"`
+	ResourceID   types.String `tfsdk:"resource_id"`
+	Event        types.String `tfsdk:"event"`
+	CreatedAfter types.String `tfsdk:"created_after"`
+	Items        types.List   `tfsdk:"items"`
 }
 
 // NewVersionsDataSource lists versions: who changed what, and when.
@@ -100,6 +100,6 @@ func NewVersionsDataSource() datasource.DataSource {
 				"event_eq", f.Event, "created_at_gt", f.CreatedAfter,
 			)}, nil
 		},
-		items: func(f *versionsModel) *[]versionModel { return &f.Items },
+		items: func(f *versionsModel) *types.List { return &f.Items },
 	}
 }

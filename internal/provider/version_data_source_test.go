@@ -21,10 +21,10 @@ resource "clprovisioning_role" "auditors" {
 `
 	}
 	env.test(resource.TestCase{Steps: []resource.TestStep{
-		{Config: env.config(roles("Auditors"))},
-		{Config: env.config(roles("Internal auditors"))},
+		{Config: env.config("%s", roles("Auditors"))},
+		{Config: env.config("%s", roles("Internal auditors"))},
 		{
-			Config: env.config(roles("Internal auditors") + `
+			Config: env.config("%s", roles("Internal auditors")+`
 data "clprovisioning_versions" "role" {
   resource_type = "roles"
   resource_id   = clprovisioning_role.auditors.id

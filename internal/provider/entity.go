@@ -124,6 +124,10 @@ type entity[M any] struct {
 	validate func(ctx context.Context, m *M) diag.Diagnostics
 	// configValidators are declarative cross-attribute rules (exactly one of...).
 	configValidators []resource.ConfigValidator
+	// derived names computed attributes the API derives from arguments, with
+	// the arguments each depends on: planned unknown when one of those
+	// changes, kept from the state otherwise.
+	derived map[string][]string
 }
 
 // title is the human name used in messages: "api_credential" -> "API credential".

@@ -24,6 +24,14 @@ resource "clprovisioning_membership_profile" "test" {
 	}
 	steps := []resource.TestStep{
 		{
+			PlanOnly: true,
+			Config: profile("two", `
+  name         = "Customer support"
+  test_enabled = true
+  access_scope = "live_access"`),
+			ExpectError: regexp.MustCompile(`(?s)test_enabled = true contradicts access_scope = "live_access"`),
+		},
+		{
 			PreConfig: env.resetLog,
 			Config: profile("one", `
   name         = "Support"
@@ -86,13 +94,6 @@ resource "clprovisioning_membership_profile" "test" {
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 			}},
 			Check: resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.two", "id"),
-		},
-		{
-			Config: profile("two", `
-  name         = "Customer support"
-  test_enabled = true
-  access_scope = "live_access"`),
-			ExpectError: regexp.MustCompile(`(?s)test_enabled = true contradicts access_scope = "live_access"`),
 		},
 	}
 	env.test(resource.TestCase{Steps: steps, CheckDestroy: env.gone("membership_profiles", "name", "Customer support")})

@@ -48,6 +48,7 @@ var membershipEntity = &entity[membershipModel]{
 	write:      writeMembership,
 	read:       readMembership,
 	update:     updateMembership,
+	derived:    map[string][]string{"effective_test_enabled": {"access_scope", "membership_profile_id"}},
 	delete:     deleteMembership,
 }
 
@@ -83,7 +84,6 @@ func membershipSchema() schema.Schema {
 			Computed: true,
 			MarkdownDescription: "Whether the person can use test data once the profile is taken into account: the profile's " +
 				"setting wins over the membership's own `test_enabled` when they disagree (the API's `test_enabled`).",
-			PlanModifiers: []planmodifier.Bool{unchangedUnless{paths: []string{"access_scope", "test_enabled", "membership_profile_id"}}},
 		},
 		"status": schema.StringAttribute{
 			Computed:            true,

@@ -305,7 +305,7 @@ data "clprovisioning_membership" "none" {
   user_email      = "nobody@example.com"
 }
 `),
-			ExpectError: regexp.MustCompile(`No membership found with organization_id = ".*" and user_email = "nobody@example.com"`),
+			ExpectError: regexp.MustCompile(`No membership found with organization_id = ".*" and user_email =\s+"nobody@example.com"`),
 		},
 	}})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
@@ -27,6 +28,7 @@ var (
 	_ resource.ResourceWithImportState      = (*jsonapiResource[organizationModel])(nil)
 	_ resource.ResourceWithValidateConfig   = (*jsonapiResource[organizationModel])(nil)
 	_ resource.ResourceWithConfigValidators = (*jsonapiResource[organizationModel])(nil)
+	_ resource.ResourceWithModifyPlan       = (*jsonapiResource[organizationModel])(nil)
 )
 
 func (r *jsonapiResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -156,6 +158,48 @@ func (r *jsonapiResource[M]) ValidateConfig(ctx context.Context, req resource.Va
 
 func (r *jsonapiResource[M]) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return r.entity.configValidators
+}
+
+// ModifyPlan runs after the attribute plan modifiers. Where those (and not
+// the configuration) made the plan differ from the state — access_scope
+// following test_enabled, say — Terraform has not marked the computed values
+// an update changes as unknown: do it here, so the apply's result matches.
+func (r *jsonapiResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	attrs := r.entity.schema().Attributes
+	value := func(raw tftypes.Value, name string) tftypes.Value {
+		v, _, err := tftypes.WalkAttributePath(raw, tftypes.NewAttributePath().WithAttributeName(name))
+		if tv, ok := v.(tftypes.Value); ok && err == nil {
+			return tv
+		}
+		return tftypes.NewValue(attrs[name].GetType().TerraformType(ctx), tftypes.UnknownValue)
+	}
+	set := func(name string, v tftypes.Value) {
+		av, err := attrs[name].GetType().ValueFromTerraform(ctx, v)
+		if err != nil {
+			resp.Diagnostics.AddError("Planning "+name, err.Error())
+			return
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), av)...)
+	}
+	unknown := func(name string) tftypes.Value {
+		return tftypes.NewValue(attrs[name].GetType().TerraformType(ctx), tftypes.UnknownValue)
+	}
+	set("updated_at", unknown("updated_at")) // every update changes it
+	for name, deps := range r.entity.derived {
+		changed := false
+		for _, dep := range deps {
+			p := value(req.Plan.Raw, dep)
+			changed = changed || !p.IsFullyKnown() || !p.Equal(value(req.State.Raw, dep))
+		}
+		if changed {
+			set(name, unknown(name))
+		} else {
+			set(name, value(req.State.Raw, name))
+		}
+	}
 }
 
 func (r *jsonapiResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

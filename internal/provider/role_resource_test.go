@@ -122,7 +122,8 @@ data "clprovisioning_roles" "all" {
 resource "clprovisioning_organization" "org" { name = "Role DS Org" }
 data "clprovisioning_role" "ambiguous" { organization_id = clprovisioning_organization.org.id }
 `),
-			ExpectError: regexp.MustCompile(`2 objects match organization_id`),
+			// admin, read_only and Auditors, which destroy only forgot
+			ExpectError: regexp.MustCompile(`3 objects match organization_id`),
 		}},
 	})
 }

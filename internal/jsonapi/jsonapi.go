@@ -128,6 +128,20 @@ type Resource struct {
 	Meta          map[string]any          `json:"meta,omitempty"`
 }
 
+// MarshalJSON always writes an attributes object, empty if need be: the
+// spec requires one in request bodies even when only relationships change.
+func (r Resource) MarshalJSON() ([]byte, error) {
+	type plain Resource // without this method
+	out := struct {
+		plain
+		Attributes map[string]any `json:"attributes"`
+	}{plain: plain(r), Attributes: r.Attributes}
+	if out.Attributes == nil {
+		out.Attributes = map[string]any{}
+	}
+	return json.Marshal(out)
+}
+
 // Attr returns an attribute and whether it is present (even if null).
 func (r *Resource) Attr(name string) (any, bool) {
 	if r == nil || r.Attributes == nil {

@@ -20,14 +20,14 @@ func TestAccExamples(t *testing.T) {
 	}
 	for _, f := range resources {
 		example := readFile(t, f)
-		t.Run(filepath.Base(filepath.Dir(f)), func(t *testing.T) {
+		t.Run("resources/"+filepath.Base(filepath.Dir(f)), func(t *testing.T) {
 			env := newTestEnv(t)
 			env.test(resource.TestCase{Steps: []resource.TestStep{{Config: env.config("%s", example)}}})
 		})
 	}
 	for _, f := range dataSources {
 		example := readFile(t, f)
-		t.Run(filepath.Base(filepath.Dir(f)), func(t *testing.T) {
+		t.Run("data-sources/"+filepath.Base(filepath.Dir(f)), func(t *testing.T) {
 			env := newTestEnv(t)
 			env.needSim() // the fixture creates organizations, which the real API cannot delete
 			env.test(resource.TestCase{Steps: []resource.TestStep{

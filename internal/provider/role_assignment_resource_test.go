@@ -20,10 +20,11 @@ data "clprovisioning_role" "read_only" {
   organization_id = clprovisioning_organization.org.id
   kind            = "read_only"
 }
+locals { person = { a = 0, b = 1, c = 2 } }
 resource "clprovisioning_membership" "people" {
-  for_each        = toset(["a", "b", "c"])
+  count           = 3
   organization_id = clprovisioning_organization.org.id
-  user_email      = "${each.key}@example.com"
+  user_email      = "${["a", "b", "c"][count.index]}@example.com"
   role_id         = data.clprovisioning_role.read_only.id
 }
 resource "clprovisioning_api_credential" "orders" {
@@ -39,9 +40,9 @@ func TestAccRoleAssignment(t *testing.T) {
 	ids := map[string]string{} // person -> membership id
 	var adminID string
 	people := resource.ComposeAggregateTestCheckFunc(
-		captureInto(ids, "a", `clprovisioning_membership.people["a"]`),
-		captureInto(ids, "b", `clprovisioning_membership.people["b"]`),
-		captureInto(ids, "c", `clprovisioning_membership.people["c"]`),
+		captureInto(ids, "a", "clprovisioning_membership.people.0"),
+		captureInto(ids, "b", "clprovisioning_membership.people.1"),
+		captureInto(ids, "c", "clprovisioning_membership.people.2"),
 		capture("data.clprovisioning_role.admin", "id", &adminID),
 	)
 	assignment := func(who, role, filters, extra string) string {
@@ -50,7 +51,7 @@ resource "clprovisioning_role_assignment" "test" {
   api_credential_id = clprovisioning_api_credential.orders.id
   role_id           = data.clprovisioning_role.%s.id
   entity_type       = "membership"
-  entity_ids        = [for p in %s : clprovisioning_membership.people[p].id]
+  entity_ids        = [for p in %s : clprovisioning_membership.people[local.person[p]].id]
   %s
 }
 %s
@@ -66,7 +67,7 @@ resource "clprovisioning_application_membership" "foreign" {
   organization_id   = clprovisioning_organization.org.id
   api_credential_id = clprovisioning_api_credential.orders.id
   role_id           = data.clprovisioning_role.admin.id
-  membership_id     = clprovisioning_membership.people["a"].id
+  membership_id     = clprovisioning_membership.people[0].id
 }
 `
 	steps := []resource.TestStep{
@@ -149,7 +150,7 @@ resource "clprovisioning_role_assignment" "clash" {
   api_credential_id = clprovisioning_api_credential.orders.id
   role_id           = data.clprovisioning_role.read_only.id
   entity_type       = "membership"
-  entity_ids        = [clprovisioning_membership.people["a"].id]
+  entity_ids        = [clprovisioning_membership.people[0].id]
 }
 `),
 			ExpectError: regexp.MustCompile(`(?s)already has an application membership`),

@@ -49,7 +49,9 @@ resource "clprovisioning_application_membership" "fixture" {
   membership_profile_id = clprovisioning_membership_profile.fixture.id
 }
 
+# Only the owner of an (Enterprise) organization may add an identity provider.
 resource "clprovisioning_identity_provider" "fixture" {
+  depends_on    = [clprovisioning_organization.fixture]
   name          = "bluebrand-sso"
   client_id     = "bluebrand-client"
   client_secret = "bluebrand-secret"

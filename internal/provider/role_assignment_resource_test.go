@@ -66,7 +66,7 @@ resource "clprovisioning_role_assignment" "test" {
 resource "clprovisioning_application_membership" "foreign" {
   organization_id   = clprovisioning_organization.org.id
   api_credential_id = clprovisioning_api_credential.orders.id
-  role_id           = data.clprovisioning_role.admin.id
+  role_id           = data.clprovisioning_role.read_only.id
   membership_id     = clprovisioning_membership.people[0].id
 }
 `

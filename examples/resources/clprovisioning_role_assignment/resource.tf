@@ -8,9 +8,9 @@ data "clprovisioning_role" "read_only" {
 }
 
 resource "clprovisioning_membership" "support" {
-  for_each        = toset(["ada@bluebrand.example", "grace@bluebrand.example"])
+  count           = 2
   organization_id = clprovisioning_organization.brand.id
-  user_email      = each.key
+  user_email      = ["ada@bluebrand.example", "grace@bluebrand.example"][count.index]
   role_id         = data.clprovisioning_role.read_only.id
 }
 
@@ -26,7 +26,7 @@ resource "clprovisioning_role_assignment" "support_orders" {
   api_credential_id = clprovisioning_api_credential.orders.id
   role_id           = data.clprovisioning_role.read_only.id
   entity_type       = "membership"
-  entity_ids        = [for m in clprovisioning_membership.support : m.id]
+  entity_ids        = clprovisioning_membership.support[*].id
   filters = {
     market_id_in = [202, 203]
     status_eq    = "placed"

@@ -305,3 +305,18 @@ func (e *testEnv) gone(typ, attr string, values ...string) resource.TestCheckFun
 		return nil
 	}
 }
+
+// requestSummary counts the simulator's requests by method, e.g. "GET 12, POST 30".
+func (e *testEnv) requestSummary() string {
+	counts := map[string]int{}
+	for _, r := range e.sim.Requests() {
+		counts[r.Method]++
+	}
+	var parts []string
+	for _, m := range []string{"GET", "POST", "PATCH", "DELETE"} {
+		if counts[m] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", m, counts[m]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -53,7 +53,7 @@ variable "profiles" {
   }))
   default = {}
   validation {
-    condition     = alltrue([for p in values(var.profiles) : p.access_scope == null || contains(["live_access", "test_access", "all_access"], p.access_scope)])
+    condition     = alltrue([for p in values(var.profiles) : contains(["live_access", "test_access", "all_access"], coalesce(p.access_scope, "live_access"))])
     error_message = "profiles: access_scope must be live_access, test_access or all_access."
   }
 }

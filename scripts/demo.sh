@@ -55,8 +55,15 @@ export CLPROVISIONING_CLIENT_ID="$client_id" CLPROVISIONING_CLIENT_SECRET="$clie
 export CLPROVISIONING_API_URL="$url" CLPROVISIONING_AUTH_URL="$url"
 unset CLPROVISIONING_ACCESS_TOKEN
 
-cp -R examples/demo/. "$work/config/" 2>/dev/null || { mkdir -p "$work/config" && cp -R examples/demo/. "$work/config/"; }
-cd "$work/config"
+# The demo uses the module next to it: copy both, keeping the layout.
+mkdir -p "$work/config"
+cp -R examples/demo examples/modules "$work/config/"
+cd "$work/config/demo"
+
+# `terraform get` installs the local module only: the provider comes from
+# dev_overrides, and a full init would look it up in the registry.
+step "terraform get (the org-onboarding module)"
+"$tf" get -no-color
 
 step "terraform apply"
 "$tf" apply -auto-approve -input=false -no-color 2>&1 | grep -v -e 'Provider development overrides' -e 'dev_overrides' -e '^ *- clprovisioning/' -e 'published releases' -e 'compatible with the' -e '^│ *$' || true

@@ -1,5 +1,7 @@
-# What `make demo` applies against the simulator: an organization, a custom
-# role with permissions, and data-source lookups of what the API created.
+# What `make demo` applies against the simulator: a whole organization
+# onboarded with the org-onboarding module — custom roles and permissions,
+# groups, people, applications and who may use them — plus lookups of what
+# the API created on its own.
 terraform {
   required_providers {
     clprovisioning = {
@@ -10,73 +12,80 @@ terraform {
 
 provider "clprovisioning" {}
 
-resource "clprovisioning_organization" "brand" {
-  name          = "The Blue Brand"
-  support_email = "support@bluebrand.example"
-  primary_color = "#1E3A8A"
-  metadata = {
-    owner = "platform-team"
-  }
-  config = jsonencode({
-    mfe = {
-      default = {
-        links = { checkout = "https://checkout.bluebrand.example/:order_id?accessToken=:access_token" }
+module "blue_brand" {
+  source = "../modules/org-onboarding"
+
+  organization = {
+    name          = "The Blue Brand"
+    support_email = "support@bluebrand.example"
+    primary_color = "#1E3A8A"
+    metadata      = { owner = "platform-team" }
+    config = {
+      mfe = {
+        default = {
+          links = { checkout = "https://checkout.bluebrand.example/:order_id?accessToken=:access_token" }
+        }
       }
     }
-  })
-}
+  }
 
-resource "clprovisioning_role" "fulfilment" {
-  organization_id = clprovisioning_organization.brand.id
-  name            = "Fulfilment"
-}
+  custom_roles = {
+    Fulfilment = {
+      orders    = { read = true, update = true }
+      shipments = { create = true, read = true, update = true }
+      skus      = { read = true }
+    }
+    Marketing = {
+      promotions = { create = true, read = true, update = true, destroy = true }
+    }
+  }
 
-locals {
-  fulfilment_rights = {
-    orders    = { read = true, update = true }
-    shipments = { create = true, read = true, update = true }
-    skus      = { read = true }
+  profiles = {
+    Warehouse = {}
+    QA        = { test_enabled = true }
+  }
+
+  people = {
+    "ada@bluebrand.example"   = { role = "admin" }
+    "bob@bluebrand.example"   = { role = "Fulfilment", profile = "Warehouse" }
+    "grace@bluebrand.example" = { role = "read_only", profile = "QA" }
+  }
+
+  applications = {
+    Storefront = { kind = "sales_channel" }
+    "ERP sync" = { kind = "integration", role = "Fulfilment" }
+    Orders = {
+      kind   = "orders"
+      people = { "ada@bluebrand.example" = { role = "admin" } }
+      profiles = {
+        Warehouse = { role = "read_only", filters = { market_id_in = [202, 203], status_eq = "placed" } }
+        QA        = { role = "read_only" }
+      }
+    }
   }
 }
 
-resource "clprovisioning_permission" "fulfilment" {
-  for_each = local.fulfilment_rights
-
-  role_id    = clprovisioning_role.fulfilment.id
-  subject    = each.key
-  can_create = lookup(each.value, "create", false)
-  can_read   = lookup(each.value, "read", false)
-  can_update = lookup(each.value, "update", false)
-}
-
-# The built-in roles every organization gets.
-data "clprovisioning_role" "admin" {
-  organization_id = clprovisioning_organization.brand.id
-  kind            = "admin"
-}
-
+# The built-in roles, as the provider's data sources see them.
 data "clprovisioning_roles" "all" {
-  organization_id = clprovisioning_organization.brand.id
-  depends_on      = [clprovisioning_role.fulfilment]
+  organization_id = module.blue_brand.organization_id
+  depends_on      = [module.blue_brand]
 }
 
 output "organization" {
   value = {
-    id     = clprovisioning_organization.brand.id
-    slug   = clprovisioning_organization.brand.slug
-    domain = clprovisioning_organization.brand.domain
-    region = clprovisioning_organization.brand.region
+    id   = module.blue_brand.organization_id
+    slug = module.blue_brand.organization_slug
   }
 }
 
 output "roles" {
-  value = { for r in data.clprovisioning_roles.all.items : r.name => { id = r.id, kind = r.kind } }
+  value = { for r in data.clprovisioning_roles.all.items : r.name => r.kind }
 }
 
-output "admin_role_id" {
-  value = data.clprovisioning_role.admin.id
+output "membership_ids" {
+  value = module.blue_brand.membership_ids
 }
 
-output "fulfilment_permissions" {
-  value = { for k, p in clprovisioning_permission.fulfilment : k => [for r in ["create", "read", "update", "destroy"] : r if p["can_${r}"]] }
+output "client_ids" {
+  value = module.blue_brand.client_ids
 }

@@ -411,25 +411,13 @@ func (c *call) transferOwnership(org *object) *response {
 			break
 		}
 	}
-	c.st.setMembership(mine, map[string]any{"owner": false}, "", c.st.whoToken())
-	c.st.setMembership(target, map[string]any{"owner": true}, admin, c.st.whoToken())
+	who := c.st.whoToken()
+	demoted := mine.clone()
+	demoted.attrs["owner"] = false
+	c.st.replace(mine, demoted, who)
+	promoted := target.clone()
+	promoted.attrs["owner"] = true
+	promoted.rels["role"] = admin
+	c.st.replace(target, promoted, who)
 	return newResponse(http.StatusAccepted)
-}
-
-// setMembership changes a membership as a side effect (ownership transfer),
-// recording a version.
-func (st *store) setMembership(m *object, attrs map[string]any, role string, who map[string]any) {
-	e := entityByType["memberships"]
-	c := m.clone()
-	for k, v := range attrs {
-		c.attrs[k] = v
-	}
-	if role != "" {
-		c.rels["role"] = role
-	}
-	if changes := diff(e, m, c); len(changes) > 0 {
-		c.attrs["updated_at"] = st.timestamp()
-		st.objs[c.typ][c.id] = c
-		st.recordVersion(c, "update", changes, who)
-	}
 }

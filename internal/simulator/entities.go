@@ -417,7 +417,7 @@ func init() {
 	}
 }
 
-// sortable and filterable names of an entity, for error messages.
+// sortable tells whether sort= accepts a field of e.
 func (e *entity) sortable(name string) bool {
 	if name == "id" {
 		return true
@@ -425,4 +425,3 @@ func (e *entity) sortable(name string) bool {
 	d := e.attr(name)
 	return d != nil && d.has(fSort)
 }
-

@@ -233,7 +233,7 @@ func (q *query) parseFields(key, value string) *apiError {
 func parsePredicate(e *entity, key, value string) (*predicate, *apiError) {
 	name := key[len("filter[q][") : len(key)-1]
 	var paths []filterPath
-	attrs, matcher, ok := splitPredicate(name, func(attrs string) bool {
+	_, matcher, ok := splitPredicate(name, func(attrs string) bool {
 		var ok bool
 		paths, ok = resolvePaths(e, attrs)
 		return ok
@@ -241,7 +241,6 @@ func parsePredicate(e *entity, key, value string) (*predicate, *apiError) {
 	if !ok {
 		return nil, errQueryParam("FILTER_NOT_ALLOWED", key, name+" is not a valid filter for "+e.typ)
 	}
-	_ = attrs
 	p := &predicate{param: key, paths: paths, matcher: matcher, value: value}
 	for _, mode := range []string{"any", "all"} {
 		if base, ok := strings.CutSuffix(matcher, "_"+mode); ok {

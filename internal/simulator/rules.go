@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -16,6 +17,7 @@ func installRules() {
 	org.afterSave = seedOrganization
 	org.render = renderOrganization
 	org.cascade = func(st *store, o *object) {
+		delete(st.plans, o.id)
 		for _, typ := range []string{"application_memberships", "api_credentials", "memberships", "membership_profiles", "permissions", "roles"} {
 			for _, x := range st.where(typ, "organization", o.id) {
 				st.delete(x, whoDashboard())
@@ -25,7 +27,8 @@ func installRules() {
 
 	role := entityByType["roles"]
 	role.authorize = func(w *write) *apiError {
-		if w.creating() && !w.st.enterprise {
+		// A missing organization is left to the 422 of the relationship.
+		if org := w.o.rels["organization"]; w.creating() && org != "" && !w.st.isEnterprise(org) {
 			return errForbidden("Custom roles are available on Enterprise plans only")
 		}
 		return nil
@@ -76,26 +79,32 @@ func installRules() {
 
 	idp := entityByType["identity_providers"]
 	idp.authorize = func(w *write) *apiError {
-		if !w.st.enterprise {
-			return errForbidden("Identity providers can be changed on Enterprise plans only")
-		}
-		if !w.st.ownsAnOrganization() {
+		owned := w.st.ownedOrganizations()
+		if len(owned) == 0 {
 			return errForbidden("Identity providers can be changed by an organization owner only")
 		}
-		return nil
+		for _, org := range owned {
+			if w.st.isEnterprise(org) {
+				return nil
+			}
+		}
+		return errForbidden("Identity providers can be changed on Enterprise plans only")
 	}
 	idp.validate = validateIdentityProvider
 
 	user := entityByType["users"]
 	user.validate = validateUser
-	user.afterSave = func(w *write) {
-		// The signed-in user's memberships follow their email and names.
-		for _, m := range w.st.objs["memberships"] {
-			if strings.EqualFold(m.str("user_email"), w.old.str("email")) {
-				m.attrs["user_email"] = w.o.attrs["email"]
-				m.attrs["user_first_name"] = w.o.attrs["first_name"]
-				m.attrs["user_last_name"] = w.o.attrs["last_name"]
-			}
+	user.afterSave = func(w *write) { w.st.syncUser(w.old.str("email"), w.o) }
+}
+
+// syncUser makes the memberships of the signed-in user, found by the email
+// it had, follow its current email and names.
+func (st *store) syncUser(oldEmail string, u *object) {
+	for _, m := range st.objs["memberships"] {
+		if strings.EqualFold(m.str("user_email"), oldEmail) {
+			m.attrs["user_email"] = u.attrs["email"]
+			m.attrs["user_first_name"] = u.attrs["first_name"]
+			m.attrs["user_last_name"] = u.attrs["last_name"]
 		}
 	}
 }
@@ -147,7 +156,11 @@ func (st *store) uniqueSlug(name string) string {
 // seedOrganization creates what comes with a new organization: the admin and
 // read_only roles, the owner membership and two "resources" credentials.
 func seedOrganization(w *write) {
+	if !w.creating() {
+		return
+	}
 	st, org := w.st, w.o
+	st.plans[org.id] = st.enterprise
 	rels := func() map[string]string { return map[string]string{"organization": org.id} }
 	roleIDs := map[string]string{}
 	for _, kind := range []string{"admin", "read_only"} {
@@ -179,14 +192,16 @@ func seedOrganization(w *write) {
 	}
 }
 
-func (st *store) ownsAnOrganization() bool {
+// ownedOrganizations are the ids of the organizations the signed-in user owns.
+func (st *store) ownedOrganizations() []string {
+	var out []string
 	email := st.userEmail()
-	for _, m := range st.objs["memberships"] {
+	for _, m := range st.all("memberships") {
 		if m.attrs["owner"] == true && strings.EqualFold(m.str("user_email"), email) {
-			return true
+			out = append(out, m.rels["organization"])
 		}
 	}
-	return false
+	return out
 }
 
 // renderOrganization computes subscription_info from the plan and the store.
@@ -195,21 +210,14 @@ func renderOrganization(st *store, o *object, attrs map[string]any) {
 		return
 	}
 	plan, limits := "growth", map[string]any{"organizations": 2, "memberships": 5, "markets": 5, "skus": 10000}
-	if st.enterprise {
+	if st.isEnterprise(o.id) {
 		plan, limits = "enterprise", map[string]any{"organizations": 10, "memberships": 100, "markets": 100, "skus": 1000000}
-	}
-	owned := 0
-	email := st.userEmail()
-	for _, m := range st.objs["memberships"] {
-		if m.attrs["owner"] == true && strings.EqualFold(m.str("user_email"), email) {
-			owned++
-		}
 	}
 	attrs["subscription_info"] = map[string]any{
 		"plan_type": plan,
 		"limits":    limits,
 		"totals": map[string]any{
-			"organizations": owned,
+			"organizations": len(st.ownedOrganizations()),
 			"memberships":   len(st.where("memberships", "organization", o.id)),
 			"markets":       0,
 			"skus":          0,
@@ -301,11 +309,28 @@ func deriveTestEnabled(st *store, o *object) {
 	o.attrs["test_enabled"] = scope == "test_access" || scope == "all_access"
 }
 
+// apiCredentialKinds are the kinds an API credential can be created with:
+// the three application kinds and the Dashboard apps that can be forked.
+// "resources" credentials come with an organization and cannot be created.
+var apiCredentialKinds = []string{
+	"sales_channel", "integration", "webapp",
+	"customers", "exports", "imports", "inventory", "orders", "price_lists", "promotions",
+	"returns", "shipments", "sku_lists", "skus", "stock_transfers", "tags", "webhooks",
+}
+
+func expiresIn(o *object) (int64, error) {
+	n, _ := o.attrs["expires_in"].(json.Number)
+	return n.Int64()
+}
+
 func validateAPICredential(w *write) []*apiError {
 	var errs []*apiError
 	o := w.o
 	kind := o.str("kind")
 	if w.creating() {
+		if !slices.Contains(apiCredentialKinds, kind) {
+			errs = append(errs, errAttr("kind", "is not included in the list"))
+		}
 		o.attrs["confidential"] = kind != "sales_channel"
 		o.attrs["client_id"] = randString(43)
 		o.attrs["client_secret"] = nil
@@ -324,7 +349,7 @@ func validateAPICredential(w *write) []*apiError {
 		}
 		o.attrs["expires_in"] = json.Number(def)
 	}
-	if n, _ := o.attrs["expires_in"].(json.Number).Int64(); n < 7200 || n > 31536000 {
+	if n, err := expiresIn(o); err != nil || n < 7200 || n > 31536000 {
 		errs = append(errs, errAttr("expires_in", "must be between 7200 and 31536000"))
 	}
 	hasRole := o.rels["role"] != ""

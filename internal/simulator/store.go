@@ -47,28 +47,45 @@ type knownUser struct{ first, last string }
 // store is the in-memory state. Every method expects the Simulator's mutex
 // to be held.
 type store struct {
-	objs       map[string]map[string]*object
-	seq        int64
+	objs   map[string]map[string]*object
+	seq    int64
+	userID string
+	appID  string // the id of the "application" behind API tokens (versions' who)
+	users  map[string]knownUser
+	now    func() time.Time
+
+	// The plan is an organization's (its subscription_info): enterprise is
+	// the plan of organizations created from now on, plans each one's.
 	enterprise bool
-	userID     string
-	appID      string // the id of the "application" behind API tokens (versions' who)
-	users      map[string]knownUser
-	now        func() time.Time
+	plans      map[string]bool
 }
 
-func newStore() *store {
+func newStore(enterprise bool) *store {
 	st := &store{
-		objs:   map[string]map[string]*object{},
-		userID: newID(),
-		appID:  newID(),
-		users:  map[string]knownUser{},
-		now:    time.Now,
+		objs:       map[string]map[string]*object{},
+		appID:      newID(),
+		users:      map[string]knownUser{},
+		now:        time.Now,
+		enterprise: enterprise,
+		plans:      map[string]bool{},
 	}
 	for _, e := range entities {
 		st.objs[e.typ] = map[string]*object{}
 	}
 	return st
 }
+
+// addUser creates the signed-in user.
+func (st *store) addUser(email, first, last string) {
+	u := &object{typ: "users", attrs: map[string]any{
+		"email": email, "first_name": first, "last_name": last, "time_zone": nil,
+		"otp_required_for_login": false, "reference": nil, "reference_origin": nil, "metadata": nil,
+	}}
+	st.insert(u)
+	st.userID = u.id
+}
+
+func (st *store) isEnterprise(orgID string) bool { return st.plans[orgID] }
 
 func (st *store) timestamp() string { return formatTime(st.now()) }
 
@@ -213,6 +230,21 @@ func (st *store) whoToken() map[string]any {
 // whoDashboard is the "who" of an out-of-band change made with the test hooks.
 func whoDashboard() map[string]any {
 	return map[string]any{"user": map[string]any{"email": "dashboard@example.com"}}
+}
+
+// replace stores cur in place of old as a change made by who, with a new
+// updated_at and, for versioned types, a version if anything changed.
+func (st *store) replace(old, cur *object, who map[string]any) {
+	st.objs[cur.typ][cur.id] = cur
+	e := entityByType[cur.typ]
+	changes := diff(e, old, cur)
+	if len(changes) == 0 {
+		return
+	}
+	cur.attrs["updated_at"] = st.timestamp()
+	if e.versioned {
+		st.recordVersion(cur, "update", changes, who)
+	}
 }
 
 func (st *store) recordVersion(o *object, event string, changes map[string]any, who map[string]any) {

@@ -1,0 +1,184 @@
+package simulator_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/simulator"
+)
+
+func TestFaultStatus(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name       string
+		fault      simulator.Fault
+		status     int
+		retryAfter string
+	}{
+		{"429 with Retry-After", simulator.Fault{Status: 429, RetryAfter: 1500 * time.Millisecond}, 429, "2"},
+		{"500", simulator.Fault{Status: 500}, 500, ""},
+		{"502", simulator.Fault{Status: 502, RetryAfter: time.Second}, 502, ""},
+		{"503 with Retry-After", simulator.Fault{Status: 503, RetryAfter: 3 * time.Second}, 503, "3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := tt.fault
+			f.Kind, f.PathPrefix, f.Count = simulator.FaultStatus, "/api/user", 1
+			h.sim.InjectFault(f)
+			res := h.do(http.MethodGet, "/api/user", nil)
+			res.must(t, tt.status)
+			if e := res.firstError(t); e.Status != strconv.Itoa(tt.status) {
+				t.Errorf("error %+v", e)
+			}
+			if got := res.header.Get("Retry-After"); got != tt.retryAfter {
+				t.Errorf("Retry-After %q, want %q", got, tt.retryAfter)
+			}
+			h.do(http.MethodGet, "/api/user", nil).must(t, 200) // Count 1: used up
+		})
+	}
+}
+
+func TestFaultMatching(t *testing.T) {
+	h := newHarness(t)
+	h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Status: 500, Method: "POST", PathPrefix: "/api/organizations", Count: 2})
+	h.do(http.MethodGet, "/api/organizations", nil).must(t, 200) // other method
+	h.do(http.MethodGet, "/api/user", nil).must(t, 200)          // other path
+	post := func() *result {
+		return h.do(http.MethodPost, "/api/organizations", create("organizations", attrs{"name": "F"}, nil))
+	}
+	post().must(t, 500)
+	post().must(t, 500)
+	post().must(t, 201)
+	if n := len(h.do(http.MethodGet, "/api/organizations", nil).many(t)); n != 1 {
+		t.Errorf("%d organizations: the faulted POSTs must not be applied", n)
+	}
+
+	h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Status: 503})
+	h.do(http.MethodGet, "/api/user", nil).must(t, 503)
+	h.do(http.MethodGet, "/api/user", nil).must(t, 503) // unlimited
+	h.sim.ClearFaults()
+	h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+
+	// A tiny Rate practically never fires.
+	h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Status: 500, Rate: 1e-12})
+	for range 20 {
+		h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+	}
+	h.sim.ClearFaults()
+
+	// The token endpoint answers in OAuth terms.
+	h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Status: 429, PathPrefix: "/oauth/token", RetryAfter: time.Second, Count: 1})
+	res := h.raw(http.MethodPost, "/oauth/token", "application/x-www-form-urlencoded", "grant_type=client_credentials", nil)
+	var body map[string]string
+	if err := json.Unmarshal(res.must(t, 429).body, &body); err != nil || body["error"] == "" || res.header.Get("Retry-After") != "1" {
+		t.Errorf("token fault: %s (%v), Retry-After %q", res.body, err, res.header.Get("Retry-After"))
+	}
+
+	defer func() {
+		if recover() == nil {
+			t.Error("a fault without a kind was accepted")
+		}
+	}()
+	h.sim.InjectFault(simulator.Fault{Status: 500})
+}
+
+func TestFaultAfterHandling(t *testing.T) {
+	h := newHarness(t)
+	h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Status: 504, Method: "POST", PathPrefix: "/api/organizations", Count: 1, AfterHandling: true})
+	h.do(http.MethodPost, "/api/organizations", create("organizations", attrs{"name": "Acted on"}, nil)).must(t, 504)
+	if n := len(h.do(http.MethodGet, "/api/organizations", nil).many(t)); n != 1 {
+		t.Errorf("%d organizations, want the one the failed POST created", n)
+	}
+}
+
+func TestFaultLatency(t *testing.T) {
+	h := newHarness(t)
+	const delay = 60 * time.Millisecond
+	for _, after := range []bool{false, true} {
+		h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultLatency, PathPrefix: "/api/user", Latency: delay, Count: 1, AfterHandling: after})
+		start := time.Now()
+		h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+		if d := time.Since(start); d < delay {
+			t.Errorf("AfterHandling %v: answered in %s, want at least %s", after, d, delay)
+		}
+	}
+	start := time.Now()
+	h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+	if d := time.Since(start); d >= delay {
+		t.Errorf("no fault left, yet answered in %s", d)
+	}
+}
+
+func TestFaultDrop(t *testing.T) {
+	h := newHarness(t)
+	// No keep-alive: net/http would silently retry an idempotent request
+	// whose reused connection closed.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultDrop, PathPrefix: "/api/user", Count: 1})
+	if res, err := h.send(client, http.MethodGet, "/api/user", "", "", h.auth()); err == nil {
+		t.Errorf("dropped request answered %d", res.status)
+	}
+	reqs := h.sim.Requests()
+	if last := reqs[len(reqs)-1]; last.Path != "/api/user" || last.Status != 0 {
+		t.Errorf("logged %+v, want status 0", last)
+	}
+	h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+
+	// Dropped after the POST was applied: the client sees no answer, the
+	// organization exists.
+	h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultDrop, Method: "POST", PathPrefix: "/api/organizations", AfterHandling: true, Count: 1})
+	body, _ := json.Marshal(create("organizations", attrs{"name": "Dropped"}, nil))
+	if _, err := h.send(client, http.MethodPost, "/api/organizations", "application/vnd.api+json", string(body), h.auth()); err == nil {
+		t.Error("dropped POST answered")
+	}
+	if n := len(h.do(http.MethodGet, "/api/organizations", nil).many(t)); n != 1 {
+		t.Errorf("%d organizations after the dropped POST, want 1", n)
+	}
+}
+
+func TestRateLimits(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetLimits(3, 10*time.Second)
+	h.sim.SetRateLimits(true)
+	for range 3 {
+		h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+	}
+	res := h.do(http.MethodGet, "/api/user", nil)
+	res.wantError(t, 429, "TOO_MANY_REQUESTS", "")
+	if got := res.header.Get("Retry-After"); got != "10" {
+		t.Errorf("Retry-After %q, want 10", got)
+	}
+	// Writes have limits of their own.
+	h.do(http.MethodPost, "/api/organizations", create("organizations", attrs{"name": "W"}, nil)).must(t, 201)
+	h.clock.Advance(4 * time.Second)
+	h.do(http.MethodGet, "/api/user", nil).must(t, 429) // rejected requests do not count
+	h.clock.Advance(6 * time.Second)
+	h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+
+	h.sim.SetRateLimits(false)
+	for range 5 {
+		h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+	}
+}
+
+func TestPublishedRateLimits(t *testing.T) {
+	h := newHarness(t, func(o *simulator.Options) { o.RateLimits = true })
+	// The harness took one token: 29 more this minute, then 429.
+	for range 29 {
+		h.fetchToken()
+	}
+	res := h.raw(http.MethodPost, "/oauth/token", "application/x-www-form-urlencoded",
+		"grant_type=client_credentials&client_id="+clientID+"&client_secret="+clientSecret, nil).must(t, 429)
+	if res.header.Get("Retry-After") != "60" {
+		t.Errorf("token Retry-After %q", res.header.Get("Retry-After"))
+	}
+	// 250 GETs per 10 s on one endpoint.
+	for range 250 {
+		h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+	}
+	h.do(http.MethodGet, "/api/user", nil).must(t, 429)
+	h.do(http.MethodGet, "/api/organizations", nil).must(t, 200) // another endpoint
+}

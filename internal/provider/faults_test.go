@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/simulator"
+)
+
+// countNamed checks how many objects of a type have the name: retries must
+// never create duplicates.
+func (e *testEnv) countNamed(typ, name string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		all, err := e.client.List(context.Background(), typ, provisioning.Query{Filters: map[string]string{"name_eq": name}})
+		if err != nil {
+			return err
+		}
+		if len(all) != want {
+			return fmt.Errorf("%d %s named %q, want %d", len(all), typ, name, want)
+		}
+		return nil
+	}
+}
+
+// An apply rides out 429s (honouring Retry-After), 5xx answers and dropped
+// connections, and creates nothing twice.
+func TestAccFaultsAreRetried(t *testing.T) {
+	env := newTestEnv(t)
+	env.needSim()
+	config := env.config(`
+resource "clprovisioning_organization" "org" { name = "Faulty Org" }
+resource "clprovisioning_role" "role" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Retried"
+}
+resource "clprovisioning_permission" "p" {
+  count    = 3
+  role_id  = clprovisioning_role.role.id
+  subject  = ["orders", "skus", "shipments"][count.index]
+  can_read = true
+}
+`)
+	env.test(resource.TestCase{Steps: []resource.TestStep{
+		{
+			PreConfig: func() {
+				env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Method: "POST", PathPrefix: "/api/roles", Status: 429, RetryAfter: time.Second, Count: 2})
+				env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Method: "POST", PathPrefix: "/api/permissions", Status: 429, RetryAfter: time.Second, Count: 1})
+				env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultDrop, Method: "GET", PathPrefix: "/api/roles", Count: 1})
+				env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Method: "GET", PathPrefix: "/api/permissions", Status: 503, Count: 2})
+				env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Method: "GET", PathPrefix: "/api/organizations", Status: 502, Count: 1})
+			},
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.countNamed("roles", "Retried", 1),
+				resource.TestCheckResourceAttr("clprovisioning_permission.p.2", "subject", "shipments"),
+			),
+		},
+		{
+			// Updates (PATCH) are retried after a dropped connection too.
+			PreConfig: func() {
+				env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultDrop, Method: "PATCH", PathPrefix: "/api/roles", Count: 1})
+			},
+			Config: regexp.MustCompile(`"Retried"`).ReplaceAllString(config, `"Retried twice"`),
+			Check:  env.countNamed("roles", "Retried twice", 1),
+		},
+	}})
+}
+
+// A POST whose answer is lost after the API acted on it is not retried —
+// a retry could create a duplicate — and the error says what to do.
+func TestAccLostCreateIsNotRetried(t *testing.T) {
+	env := newTestEnv(t)
+	env.needSim()
+	env.test(resource.TestCase{Steps: []resource.TestStep{{
+		PreConfig: func() {
+			env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultDrop, Method: "POST", PathPrefix: "/api/membership_profiles", Count: 1, AfterHandling: true})
+		},
+		Config: env.config(`
+resource "clprovisioning_organization" "org" { name = "Lost Answer Org" }
+resource "clprovisioning_membership_profile" "p" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Only once"
+}
+`),
+		ExpectError: regexp.MustCompile(`(?is)Could not create membership profile.*(unknown|may have)`),
+		Check:       env.countNamed("membership_profiles", "Only once", 1),
+	}, {
+		// The profile the lost answer created is still there exactly once.
+		Config: env.config(`resource "clprovisioning_organization" "org" { name = "Lost Answer Org" }`),
+		Check:  env.countNamed("membership_profiles", "Only once", 1),
+	}}})
+}
+
+// With the API's published rate limits enforced, a large apply slows down
+// on the client side instead of failing with 429.
+func TestAccRateLimitsAreKept(t *testing.T) {
+	env := newTestEnv(t, func(o *simulator.Options) { o.RateLimits = true })
+	env.needSim()
+	env.test(resource.TestCase{Steps: []resource.TestStep{{
+		PreConfig: env.resetLog,
+		Config: env.config(`
+resource "clprovisioning_organization" "org" { name = "Busy Org" }
+resource "clprovisioning_membership_profile" "many" {
+  count           = 60
+  organization_id = clprovisioning_organization.org.id
+  name            = "Team ${count.index}"
+}
+`),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			env.calls("POST", "/api/membership_profiles", 60),
+			func(*terraform.State) error {
+				for _, r := range env.sim.Requests() {
+					if r.Status == 429 {
+						return fmt.Errorf("the API answered 429 to %s %s", r.Method, r.Path)
+					}
+				}
+				return nil
+			},
+		),
+	}}})
+}

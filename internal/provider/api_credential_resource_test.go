@@ -1,0 +1,357 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// apiCredentialOrgs is the setting of the API credential tests: an
+// organization with its built-in roles.
+const apiCredentialOrgs = `
+resource "clprovisioning_organization" "org" { name = "Cred Org" }
+resource "clprovisioning_organization" "other" { name = "Cred Org Two" }
+data "clprovisioning_role" "admin" {
+  organization_id = clprovisioning_organization.org.id
+  kind            = "admin"
+}
+data "clprovisioning_role" "read_only" {
+  organization_id = clprovisioning_organization.org.id
+  kind            = "read_only"
+}
+`
+
+func TestAccAPICredential(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "clprovisioning_api_credential.test"
+	var id, firstID, clientID string
+	cred := func(body string) string {
+		return env.config("%s", apiCredentialOrgs+`
+resource "clprovisioning_api_credential" "test" {
+`+body+`
+}
+`)
+	}
+	full := cred(`
+  organization_id = clprovisioning_organization.org.id
+  name            = "ERP sync"
+  kind            = "integration"
+  role_id         = data.clprovisioning_role.admin.id
+  mode            = "live"
+  redirect_uri    = "https://erp.example/callback"
+  expires_in      = 86400
+  reference       = "erp-1"
+  metadata        = { team = "integrations" }`)
+	// name and role changed; redirect_uri, expires_in, reference and
+	// metadata removed: cleared (expires_in back to the kind's default).
+	trimmed := cred(`
+  organization_id = clprovisioning_organization.org.id
+  name            = "ERP sync (read only)"
+  kind            = "integration"
+  role_id         = data.clprovisioning_role.read_only.id
+  mode            = "live"`)
+	env.test(resource.TestCase{
+		CheckDestroy: func(*terraform.State) error { return gone(env, "api_credentials", &id) },
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.resetLog,
+				Config:    full,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					capture(addr, "id", &id), capture(addr, "id", &firstID), capture(addr, "client_id", &clientID),
+					resource.TestCheckResourceAttr(addr, "name", "ERP sync"),
+					resource.TestCheckResourceAttr(addr, "kind", "integration"),
+					resource.TestCheckResourceAttr(addr, "mode", "live"),
+					resource.TestCheckResourceAttr(addr, "custom", "false"),
+					resource.TestCheckResourceAttr(addr, "expires_in", "86400"),
+					resource.TestCheckResourceAttr(addr, "confidential", "true"),
+					resource.TestCheckResourceAttrSet(addr, "client_id"),
+					resource.TestCheckResourceAttrSet(addr, "client_secret"),
+					resource.TestCheckResourceAttrSet(addr, "scopes"),
+					resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.org", "id"),
+					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.admin", "id"),
+					env.remote("api_credentials", &id, "expires_in", 86400),
+					env.remote("api_credentials", &id, "redirect_uri", "https://erp.example/callback"),
+					// Create is one POST, and no GET of the new credential.
+					env.calls("POST", "/api/api_credentials", 1),
+					env.calls("GET", "/api/api_credentials", 0),
+				),
+			},
+			{
+				PreConfig: env.resetLog,
+				Config:    trimmed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					// Removing expires_in plans the kind's default.
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(7200)),
+					// What never changes stays known in the plan.
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("client_id"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("confidential"), knownvalue.Bool(true)),
+				},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "name", "ERP sync (read only)"),
+					resource.TestCheckResourceAttr(addr, "expires_in", "7200"),
+					resource.TestCheckNoResourceAttr(addr, "redirect_uri"),
+					resource.TestCheckNoResourceAttr(addr, "reference"),
+					resource.TestCheckNoResourceAttr(addr, "metadata.%"),
+					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.read_only", "id"),
+					resource.TestCheckResourceAttrPtr(addr, "client_id", &clientID),
+					env.remote("api_credentials", &id, "name", "ERP sync (read only)"),
+					env.remote("api_credentials", &id, "expires_in", 7200),
+					env.remote("api_credentials", &id, "redirect_uri", nil),
+					env.remote("api_credentials", &id, "reference", nil),
+					env.remote("api_credentials", &id, "metadata", nil),
+					// Refresh is one GET; the update one PATCH.
+					env.calls("PATCH", "/api/api_credentials", 1),
+					env.calls("GET", "/api/api_credentials", 1),
+					env.calls("POST", "/api/api_credentials", 0),
+				),
+			},
+			// client_secret is read back in clear (GET returns it), so
+			// nothing needs ignoring.
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			{Config: trimmed, PlanOnly: true},
+			{
+				// Changed in the Dashboard: the plan shows it and apply restores it.
+				PreConfig: func() {
+					env.change("api_credentials", id, map[string]any{"expires_in": 36000, "name": "Renamed by hand"})
+				},
+				Config: trimmed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(7200)),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.remote("api_credentials", &id, "expires_in", 7200),
+					env.remote("api_credentials", &id, "name", "ERP sync (read only)"),
+				),
+			},
+			{
+				// Deleted behind Terraform's back: the plan creates it again.
+				PreConfig: func() { env.remove("api_credentials", id) },
+				Config:    trimmed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					capture(addr, "id", &id),
+					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+				),
+			},
+			{
+				// mode is create-only: changing it replaces the credential.
+				PreConfig: func() { firstID = id },
+				Config: cred(`
+  organization_id = clprovisioning_organization.org.id
+  name            = "ERP sync (read only)"
+  kind            = "integration"
+  role_id         = data.clprovisioning_role.read_only.id
+  mode            = "test"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					capture(addr, "id", &id),
+					resource.TestCheckResourceAttr(addr, "mode", "test"),
+					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+					func(*terraform.State) error { return gone(env, "api_credentials", &firstID) },
+				),
+			},
+			{
+				// So is kind; a sales channel has no role, no secret and
+				// tokens that last 14400 seconds by default.
+				PreConfig: func() { firstID = id },
+				Config: cred(`
+  organization_id = clprovisioning_organization.org.id
+  name            = "Storefront"
+  kind            = "sales_channel"
+  mode            = "test"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(14400)),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					capture(addr, "id", &id),
+					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+					resource.TestCheckResourceAttr(addr, "kind", "sales_channel"),
+					resource.TestCheckResourceAttr(addr, "confidential", "false"),
+					resource.TestCheckNoResourceAttr(addr, "client_secret"),
+					resource.TestCheckNoResourceAttr(addr, "role_id"),
+					resource.TestCheckResourceAttr(addr, "expires_in", "14400"),
+					env.remote("api_credentials", &id, "expires_in", 14400),
+				),
+			},
+			{
+				// So is the organization.
+				PreConfig: func() { firstID = id },
+				Config: cred(`
+  organization_id = clprovisioning_organization.other.id
+  name            = "Storefront"
+  kind            = "sales_channel"
+  mode            = "test"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					capture(addr, "id", &id),
+					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+					resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.other", "id"),
+				),
+			},
+		},
+	})
+}
+
+// A Dashboard-app credential may have a role or not: adding, changing and
+// removing it are updates in place; custom forks are create-only.
+func TestAccAPICredentialDashboardApp(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "clprovisioning_api_credential.app"
+	var id, adminID, none string
+	app := func(extra string) string {
+		return env.config("%s", apiCredentialOrgs+`
+resource "clprovisioning_api_credential" "app" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Orders fork"
+  kind            = "orders"
+  `+extra+`
+}
+`)
+	}
+	env.test(resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				Config: app(`custom = true`),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					capture(addr, "id", &id),
+					resource.TestCheckResourceAttr(addr, "custom", "true"),
+					resource.TestCheckNoResourceAttr(addr, "role_id"),
+					resource.TestCheckResourceAttr(addr, "expires_in", "7200"),
+					env.remote("api_credentials", &id, "custom", true),
+				),
+			},
+			{
+				PreConfig: env.resetLog,
+				Config: app(`custom = true
+  role_id = data.clprovisioning_role.admin.id`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.admin", "id"),
+					capture("data.clprovisioning_role.admin", "id", &adminID),
+					remoteRel(env, "api_credentials", &id, "role", &adminID),
+					env.calls("PATCH", "/api/api_credentials", 1),
+				),
+			},
+			{
+				// Removing the role unlinks it remotely.
+				Config: app(`custom = true`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(addr, "role_id"),
+					remoteRel(env, "api_credentials", &id, "role", &none),
+				),
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			{
+				// custom left out: the API's value stays, no change.
+				Config:   app(``),
+				PlanOnly: true,
+			},
+			{
+				Config: app(`custom = false`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.TestCheckResourceAttr(addr, "custom", "false"),
+			},
+		},
+	})
+}
+
+func TestAccAPICredentialValidation(t *testing.T) {
+	env := newTestEnv(t)
+	cred := func(body string) string {
+		return env.config("%s", `
+resource "clprovisioning_api_credential" "bad" {
+  organization_id = "org1234567"
+`+body+`
+}
+`)
+	}
+	env.test(resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				Config:      cred(`name = "x"` + "\n" + `kind = "storefront"`),
+				ExpectError: regexp.MustCompile(`(?s)Attribute kind value must be one of:.*"sales_channel"`),
+			},
+			{
+				Config:      cred(`name = "x"` + "\n" + `kind = "sales_channel"` + "\n" + `role_id = "role123456"`),
+				ExpectError: regexp.MustCompile(`(?s)role_id cannot be set when kind = "sales_channel"`),
+			},
+			{
+				Config:      cred(`name = "x"` + "\n" + `kind = "webapp"` + "\n" + `role_id = "role123456"`),
+				ExpectError: regexp.MustCompile(`(?s)role_id cannot be set when kind = "webapp"`),
+			},
+			{
+				Config:      cred(`name = "x"` + "\n" + `kind = "integration"`),
+				ExpectError: regexp.MustCompile(`(?s)role_id is required when kind = "integration"`),
+			},
+			{
+				Config:      cred(`name = "x"` + "\n" + `kind = "orders"` + "\n" + `expires_in = 3600`),
+				ExpectError: regexp.MustCompile(`(?s)Attribute expires_in value must be between 7200 and 31536000, got: 3600`),
+			},
+			{
+				Config:      cred(`name = "x"` + "\n" + `kind = "orders"` + "\n" + `expires_in = 31536001`),
+				ExpectError: regexp.MustCompile(`(?s)Attribute expires_in value must be between 7200 and 31536000`),
+			},
+			{
+				Config:      cred(`name = "x"` + "\n" + `kind = "webapp"` + "\n" + `redirect_uri = "erp.example/callback"`),
+				ExpectError: regexp.MustCompile(`(?s)Attribute redirect_uri must be an absolute http\(s\) URL`),
+			},
+			{
+				Config:      cred(`name = "x"` + "\n" + `kind = "orders"` + "\n" + `mode = "production"`),
+				ExpectError: regexp.MustCompile(`(?s)Attribute mode value must be one of: \["test" "live"\]`),
+			},
+			{
+				Config:      cred(`name = ""` + "\n" + `kind = "orders"`),
+				ExpectError: regexp.MustCompile(`(?s)Attribute name string length must be at least 1`),
+			},
+		},
+	})
+}
+
+// gone checks that an object no longer exists remotely.
+func gone(env *testEnv, typ string, id *string) error {
+	if *id == "" {
+		return nil
+	}
+	if env.object(typ, *id) != nil {
+		return fmt.Errorf("%s %s still exists", typ, *id)
+	}
+	return nil
+}
+
+// remoteRel checks the id a to-one relationship of an object points at
+// remotely ("" = none).
+func remoteRel(env *testEnv, typ string, id *string, rel string, want *string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		obj := env.object(typ, *id)
+		if obj == nil {
+			return fmt.Errorf("%s %s not found", typ, *id)
+		}
+		if got := obj.Rel(rel).ID(); got != *want {
+			return fmt.Errorf("%s %s: remote %s = %q, want %q", typ, *id, rel, got, *want)
+		}
+		return nil
+	}
+}

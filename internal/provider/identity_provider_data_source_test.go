@@ -1,0 +1,98 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+func TestAccIdentityProviderDataSources(t *testing.T) {
+	env := newTestEnv(t)
+	const setting = identityProviderOwner + `
+resource "clprovisioning_identity_provider" "okta" {
+  name          = "acme-okta"
+  client_id     = "okta-client"
+  client_secret = "okta-secret-1234"
+  issuer        = "https://acme.okta.example/"
+  domains       = ["acme.example", "staff.acme.example"]
+  token_url     = "https://acme.okta.example/token"
+  authorize_url = "https://acme.okta.example/authorize"
+  jwks_url      = "https://acme.okta.example/keys"
+  depends_on    = [clprovisioning_organization.owned]
+}
+resource "clprovisioning_identity_provider" "entra" {
+  name          = "acme-entra"
+  client_id     = "entra-client"
+  client_secret = "entra-secret-5678"
+  issuer        = "https://login.entra.example/acme/v2.0"
+  domains       = ["acme.example"]
+  token_url     = "https://login.entra.example/acme/oauth2/v2.0/token"
+  authorize_url = "https://login.entra.example/acme/oauth2/v2.0/authorize"
+  jwks_url      = "https://login.entra.example/acme/discovery/v2.0/keys"
+  enabled       = false
+  depends_on    = [clprovisioning_organization.owned]
+}
+`
+	const ds = "data.clprovisioning_identity_provider."
+	const list = "data.clprovisioning_identity_providers."
+	var entraID string
+	env.test(resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				Config: env.config("%s", setting),
+				Check:  capture("clprovisioning_identity_provider.entra", "id", &entraID),
+			},
+			{
+				PreConfig: func() {
+					// Verification succeeded for one of them.
+					env.change("identity_providers", entraID, map[string]any{"status": "verified"})
+				},
+				Config: env.config("%s", setting+`
+data "clprovisioning_identity_provider" "by_id" { id = clprovisioning_identity_provider.okta.id }
+data "clprovisioning_identity_provider" "by_name" { name = "acme-entra" }
+data "clprovisioning_identity_providers" "all" {
+  depends_on = [clprovisioning_identity_provider.okta, clprovisioning_identity_provider.entra]
+}
+data "clprovisioning_identity_providers" "okta" { name = "acme-okta" }
+data "clprovisioning_identity_providers" "verified" {
+  status     = "verified"
+  depends_on = [clprovisioning_identity_provider.okta, clprovisioning_identity_provider.entra]
+}
+`),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(ds+"by_id", "name", "acme-okta"),
+					resource.TestCheckResourceAttr(ds+"by_id", "enabled", "true"),
+					resource.TestCheckResourceAttr(ds+"by_id", "domains.#", "2"),
+					resource.TestCheckTypeSetElemAttr(ds+"by_id", "domains.*", "staff.acme.example"),
+					resource.TestCheckResourceAttrPair(ds+"by_id", "txt_record", "clprovisioning_identity_provider.okta", "txt_record"),
+					// Only the API's masked secret can be read.
+					resource.TestCheckResourceAttrWith(ds+"by_id", "client_secret", func(v string) error {
+						if v == "okta-secret-1234" || !regexp.MustCompile(`^\*+1234$`).MatchString(v) {
+							return fmt.Errorf("client_secret should be the API's masked value, got %q", v)
+						}
+						return nil
+					}),
+					resource.TestCheckResourceAttrPtr(ds+"by_name", "id", &entraID),
+					resource.TestCheckResourceAttr(ds+"by_name", "enabled", "false"),
+					resource.TestCheckResourceAttrSet(ds+"by_name", "disabled_at"),
+					resource.TestCheckResourceAttr(ds+"by_name", "status", "verified"),
+					resource.TestCheckResourceAttr(list+"all", "items.#", "2"),
+					resource.TestCheckResourceAttr(list+"okta", "items.#", "1"),
+					resource.TestCheckResourceAttrPair(list+"okta", "items.0.id", "clprovisioning_identity_provider.okta", "id"),
+					resource.TestCheckResourceAttr(list+"verified", "items.#", "1"),
+					resource.TestCheckResourceAttrPtr(list+"verified", "items.0.id", &entraID),
+				),
+			},
+			{
+				Config:      env.config("%s", setting+`data "clprovisioning_identity_provider" "none" { name = "no-such-idp" }`),
+				ExpectError: regexp.MustCompile(`No identity provider found with name\s+=\s+"no-such-idp"`),
+			},
+			{
+				Config:      env.config("%s", setting+`data "clprovisioning_identity_provider" "none" {}`),
+				ExpectError: regexp.MustCompile(`Set id, or at least one of:\s+name`),
+			},
+		},
+	})
+}

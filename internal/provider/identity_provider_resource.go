@@ -1,0 +1,372 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
+)
+
+// NewIdentityProviderResource manages an OpenID Connect identity provider
+// for single sign-on to the Dashboard.
+func NewIdentityProviderResource() resource.Resource {
+	return &identityProviderResource{jsonapiResource[identityProviderResourceModel]{entity: identityProviderEntity}}
+}
+
+// identityProviderResource is the generic resource plus the write-only
+// secret, which only the configuration holds: Create and Update copy it into
+// the plan they hand on (the framework nulls write-only values in the state).
+type identityProviderResource struct {
+	jsonapiResource[identityProviderResourceModel]
+}
+
+// identityProviderModel is what the API holds (and the data sources show).
+type identityProviderModel struct {
+	commonModel
+	Name         types.String `tfsdk:"name"`
+	ClientID     types.String `tfsdk:"client_id"`
+	ClientSecret types.String `tfsdk:"client_secret"`
+	Issuer       types.String `tfsdk:"issuer"`
+	Domains      types.Set    `tfsdk:"domains"`
+	TokenURL     types.String `tfsdk:"token_url"`
+	AuthorizeURL types.String `tfsdk:"authorize_url"`
+	JWKSURL      types.String `tfsdk:"jwks_url"`
+	Organization types.String `tfsdk:"organization"`
+	Enabled      types.Bool   `tfsdk:"enabled"`
+	Status       types.String `tfsdk:"status"`
+	TxtRecord    types.String `tfsdk:"txt_record"`
+	DisabledAt   types.String `tfsdk:"disabled_at"`
+	UserID       types.String `tfsdk:"user_id"`
+}
+
+// identityProviderResourceModel adds the write-only secret of the resource.
+type identityProviderResourceModel struct {
+	identityProviderModel
+	ClientSecretWO        types.String `tfsdk:"client_secret_wo"`
+	ClientSecretWOVersion types.Int64  `tfsdk:"client_secret_wo_version"`
+}
+
+// writeOnly tells whether the secret is given write-only (and so is never
+// read back into client_secret).
+func (m *identityProviderResourceModel) writeOnly() bool { return !m.ClientSecretWOVersion.IsNull() }
+
+var identityProviderInclude = []string{"user"}
+
+var identityProviderEntity = &entity[identityProviderResourceModel]{
+	name:    "identity_provider",
+	apiType: "identity_providers",
+	include: identityProviderInclude,
+	schema:  identityProviderSchema,
+	write: func(ctx context.Context, m *identityProviderResourceModel) (map[string]any, map[string]jsonapi.Relationship, diag.Diagnostics) {
+		attrs, rels, diags := writeIdentityProvider(ctx, &m.identityProviderModel)
+		if !m.ClientSecretWO.IsNull() && !m.ClientSecretWO.IsUnknown() {
+			attrs["client_secret"] = m.ClientSecretWO.ValueString()
+		}
+		return attrs, rels, diags
+	},
+	read: func(ctx context.Context, r *jsonapi.Resource, m *identityProviderResourceModel) diag.Diagnostics {
+		known := m.ClientSecret
+		diags := readIdentityProvider(ctx, r, &m.identityProviderModel)
+		if m.writeOnly() {
+			m.ClientSecret = known // null: the secret is not Terraform's to show
+		}
+		return diags
+	},
+	create: createIdentityProvider,
+	update: updateIdentityProvider,
+	configValidators: []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("client_secret"), path.MatchRoot("client_secret_wo")),
+	},
+}
+
+// identityProviderDataEntity is the same object without the write-only
+// secret, for the data sources.
+var identityProviderDataEntity = &entity[identityProviderModel]{
+	name:    "identity_provider",
+	apiType: "identity_providers",
+	include: identityProviderInclude,
+	schema: func() schema.Schema {
+		s := identityProviderSchema()
+		delete(s.Attributes, "client_secret_wo")
+		delete(s.Attributes, "client_secret_wo_version")
+		secret := s.Attributes["client_secret"].(schema.StringAttribute)
+		secret.MarkdownDescription = "The client secret as the API returns it: masked, all but its last characters."
+		s.Attributes["client_secret"] = secret
+		return s
+	},
+	write: writeIdentityProvider,
+	read:  readIdentityProvider,
+}
+
+// Create sends the write-only secret of the configuration.
+func (r *identityProviderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	resp.Diagnostics.Append(copyWriteOnlySecret(ctx, req.Config, &req.Plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.jsonapiResource.Create(ctx, req, resp)
+}
+
+// Update sends the write-only secret again when its version changed.
+func (r *identityProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var planVersion, stateVersion types.Int64
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, pathSecretWOVersion, &planVersion)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, pathSecretWOVersion, &stateVersion)...)
+	if !planVersion.Equal(stateVersion) {
+		resp.Diagnostics.Append(copyWriteOnlySecret(ctx, req.Config, &req.Plan)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.jsonapiResource.Update(ctx, req, resp)
+}
+
+var (
+	pathSecretWO        = path.Root("client_secret_wo")
+	pathSecretWOVersion = path.Root("client_secret_wo_version")
+)
+
+// copyWriteOnlySecret puts the configured client_secret_wo into the plan.
+func copyWriteOnlySecret(ctx context.Context, config tfsdk.Config, plan *tfsdk.Plan) diag.Diagnostics {
+	var wo types.String
+	diags := config.GetAttribute(ctx, pathSecretWO, &wo)
+	if diags.HasError() || wo.IsNull() {
+		return diags
+	}
+	return append(diags, plan.SetAttribute(ctx, pathSecretWO, wo)...)
+}
+
+var domainName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+
+func identityProviderSchema() schema.Schema {
+	required := func(desc string, v ...validator.String) schema.StringAttribute {
+		return schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: desc,
+			Validators:          append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...),
+		}
+	}
+	return schema.Schema{
+		MarkdownDescription: "An OpenID Connect identity provider for single sign-on to the Dashboard. Creating, changing " +
+			"and destroying one needs an Enterprise plan and must be done by an organization owner. After creating it, " +
+			"publish `txt_record` as a DNS TXT record on every domain of `domains`; `status` turns `verified` once " +
+			"Commerce Layer has checked them. Configure the IdP's redirect URI as " +
+			"`https://auth.commercelayer.io/users/auth/openid/callback`.",
+		Attributes: withCommon(map[string]schema.Attribute{
+			"name":      required("The identity provider's name, unique across all Commerce Layer users."),
+			"client_id": required("The client ID of the Commerce Layer application at the identity provider."),
+			"client_secret": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "The client secret of the Commerce Layer application at the identity provider, stored " +
+					"in the state (marked sensitive). Exactly one of `client_secret` and `client_secret_wo`. The API returns " +
+					"it masked, so a change made outside Terraform shows only when its visible last characters change; after " +
+					"an import the state holds the masked value until the next apply sends the configured one.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"client_secret_wo": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				MarkdownDescription: "The client secret, write-only: sent to the API but never stored in the plan or the state " +
+					"(Terraform 1.11 or later). Exactly one of `client_secret` and `client_secret_wo`; needs " +
+					"`client_secret_wo_version`. It is sent on create and whenever `client_secret_wo_version` changes, " +
+					"not when only its value changes; a secret changed outside Terraform does not show.",
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.AlsoRequires(pathSecretWOVersion.Expression()),
+				},
+			},
+			"client_secret_wo_version": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "A number to change (e.g. increment) whenever `client_secret_wo` changes, so that the " +
+					"new secret is sent. Only with `client_secret_wo`.",
+				Validators: []validator.Int64{int64validator.AlsoRequires(pathSecretWO.Expression())},
+			},
+			"issuer": required("The issuer URL of the identity provider, e.g. `https://login.example.com/`.", httpURL()),
+			"domains": schema.SetAttribute{
+				Required:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "The email domains that sign in through this identity provider, e.g. " +
+					"`[\"bluebrand.example\"]`, in lower case. Sent to the API as one comma-separated string; order makes no difference.",
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(domainName, "must be a lower-case domain name such as bluebrand.example")),
+				},
+			},
+			"token_url":     required("The identity provider's token endpoint URL.", httpURL()),
+			"authorize_url": required("The identity provider's authorization endpoint URL.", httpURL()),
+			"jwks_url":      required("The URL of the identity provider's JSON Web Key Set.", httpURL()),
+			"organization": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "An organization identifier that the identity provider expects among the authorize " +
+					"parameters (e.g. an Auth0 organization such as `org_76gsfs5gd`). Not a Commerce Layer organization. " +
+					"Removing it clears it.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"enabled": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether sign-in through the identity provider is enabled; `true` when omitted. " +
+					"Setting it to `false` disables the identity provider (the API's `_disable`), back to `true` enables it " +
+					"(`_enable`). Read back from `disabled_at`, so disabling it elsewhere shows in the plan.",
+			},
+			"status": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The verification of the domains: `pending` until the TXT record is found on every " +
+					"domain, then `verified`; `error` when a domain does not exist or the check timed out.",
+			},
+			"txt_record": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The DNS TXT record to publish on every domain, e.g. `cl-verification=a6CDk5v`.",
+				PlanModifiers:       []planmodifier.String{unchangedUnless{paths: []string{"domains"}}},
+			},
+			"disabled_at": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the identity provider was disabled (ISO 8601); null while it is enabled.",
+				PlanModifiers:       []planmodifier.String{unchangedUnless{paths: []string{"enabled"}}},
+			},
+			"user_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The user who created the identity provider.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		}),
+	}
+}
+
+func writeIdentityProvider(ctx context.Context, m *identityProviderModel) (map[string]any, map[string]jsonapi.Relationship, diag.Diagnostics) {
+	domains, diags := apiDomains(ctx, m.Domains)
+	attrs := map[string]any{
+		"name":          apiString(m.Name),
+		"client_id":     apiString(m.ClientID),
+		"client_secret": apiString(m.ClientSecret),
+		"issuer":        apiString(m.Issuer),
+		"domains":       domains,
+		"token_url":     apiString(m.TokenURL),
+		"authorize_url": apiString(m.AuthorizeURL),
+		"jwks_url":      apiString(m.JWKSURL),
+		"organization":  apiString(m.Organization),
+	}
+	// enabled is sent as the API's triggers: an update sends the one whose
+	// value differs from the state's.
+	if !m.Enabled.IsNull() && !m.Enabled.IsUnknown() {
+		if m.Enabled.ValueBool() {
+			attrs["_enable"] = true
+		} else {
+			attrs["_disable"] = true
+		}
+	}
+	return attrs, nil, diags
+}
+
+func readIdentityProvider(_ context.Context, r *jsonapi.Resource, m *identityProviderModel) diag.Diagnostics {
+	m.Name = tfString(r, "name")
+	m.ClientID = tfString(r, "client_id")
+	m.ClientSecret = readMaskedSecret(m.ClientSecret, tfString(r, "client_secret"))
+	m.Issuer = tfString(r, "issuer")
+	m.Domains = tfDomains(r)
+	m.TokenURL = tfString(r, "token_url")
+	m.AuthorizeURL = tfString(r, "authorize_url")
+	m.JWKSURL = tfString(r, "jwks_url")
+	m.Organization = tfString(r, "organization")
+	m.Status = tfString(r, "status")
+	m.TxtRecord = tfString(r, "txt_record")
+	m.DisabledAt = tfString(r, "disabled_at")
+	m.Enabled = types.BoolValue(m.DisabledAt.IsNull())
+	m.UserID = tfRelID(r, "user")
+	return nil
+}
+
+// createIdentityProvider POSTs the identity provider. A new one is enabled,
+// so the _enable trigger is left out; _disable (enabled = false) is sent.
+func createIdentityProvider(ctx context.Context, c *provisioning.Client, _ *identityProviderResourceModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
+	delete(body.Attributes, "_enable")
+	created, err := c.Create(ctx, body, identityProviderInclude...)
+	if err != nil {
+		return nil, apiErrorDiags("Could not create identity provider", err, identityProviderSchema().Attributes)
+	}
+	return created, nil
+}
+
+// updateIdentityProvider PATCHes what changed. The secret is never cleared
+// (the API cannot): when client_secret gives way to client_secret_wo, the
+// version change sends the new secret instead.
+func updateIdentityProvider(ctx context.Context, c *provisioning.Client, _, _ *identityProviderResourceModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
+	if v, ok := body.Attributes["client_secret"]; ok && v == nil {
+		delete(body.Attributes, "client_secret")
+	}
+	updated, err := c.Update(ctx, body, identityProviderInclude...)
+	if err != nil {
+		return nil, apiErrorDiags("Could not update identity provider", err, identityProviderSchema().Attributes)
+	}
+	return updated, nil
+}
+
+// apiDomains joins the domains into the API's comma-separated string, sorted.
+func apiDomains(ctx context.Context, v types.Set) (any, diag.Diagnostics) {
+	if v.IsNull() || v.IsUnknown() {
+		return nil, nil
+	}
+	var domains []string
+	diags := v.ElementsAs(ctx, &domains, false)
+	sort.Strings(domains)
+	return strings.Join(domains, ","), diags
+}
+
+// tfDomains splits the API's comma-separated domains into a set, ignoring
+// spaces, empty items and repeats.
+func tfDomains(r *jsonapi.Resource) types.Set {
+	s := r.String("domains")
+	var elems []attr.Value
+	seen := map[string]bool{}
+	for _, d := range strings.Split(s, ",") {
+		if d = strings.TrimSpace(d); d != "" && !seen[d] {
+			seen[d] = true
+			elems = append(elems, types.StringValue(d))
+		}
+	}
+	if len(elems) == 0 {
+		return types.SetNull(types.StringType)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// readMaskedSecret reconciles a secret the API returns masked ("****cdef")
+// with the value Terraform knows: the known value stays while the visible
+// part agrees with it; otherwise the API's value is taken, so that a secret
+// changed elsewhere shows as a change in the plan.
+func readMaskedSecret(known, fromAPI types.String) types.String {
+	if fromAPI.IsNull() || fromAPI.IsUnknown() {
+		return known
+	}
+	api := fromAPI.ValueString()
+	if known.IsNull() || known.IsUnknown() || known.ValueString() == api {
+		return fromAPI
+	}
+	visible := strings.TrimLeft(api, "*")
+	if visible != api && strings.HasSuffix(known.ValueString(), visible) {
+		return known
+	}
+	return fromAPI
+}

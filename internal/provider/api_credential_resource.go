@@ -74,6 +74,7 @@ func defaultExpiresIn(kind string) int64 {
 }
 
 var apiCredentialEntity = &entity[apiCredentialModel]{
+	derived:    map[string][]string{"scopes": {"role_id"}},
 	name:       "api_credential",
 	apiType:    "api_credentials",
 	include:    []string{"organization", "role"},
@@ -169,7 +170,6 @@ func apiCredentialSchema() schema.Schema {
 			"scopes": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The credential's scopes, space-separated, e.g. `market:all stock_location:6`.",
-				PlanModifiers:       []planmodifier.String{unchangedUnless{paths: []string{"role_id"}}},
 			},
 			"confidential": schema.BoolAttribute{
 				Computed:            true,

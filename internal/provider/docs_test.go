@@ -23,6 +23,7 @@ import (
 // Terraform >= 1.11 (TF_ACC_TERRAFORM_PATH or PATH) or OpenTofu >= 1.11
 // (TF_ACC_TOFU_PATH, PATH or bin/tofu, which `make test` builds).
 func TestDocsUpToDate(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)

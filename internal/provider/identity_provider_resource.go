@@ -72,6 +72,7 @@ func (m *identityProviderResourceModel) writeOnly() bool { return !m.ClientSecre
 var identityProviderInclude = []string{"user"}
 
 var identityProviderEntity = &entity[identityProviderResourceModel]{
+	derived: map[string][]string{"txt_record": {"domains"}, "disabled_at": {"enabled"}},
 	name:    "identity_provider",
 	apiType: "identity_providers",
 	include: identityProviderInclude,
@@ -239,12 +240,10 @@ func identityProviderSchema() schema.Schema {
 			"txt_record": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The DNS TXT record to publish on every domain, e.g. `cl-verification=a6CDk5v`.",
-				PlanModifiers:       []planmodifier.String{unchangedUnless{paths: []string{"domains"}}},
 			},
 			"disabled_at": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "When the identity provider was disabled (ISO 8601); null while it is enabled.",
-				PlanModifiers:       []planmodifier.String{unchangedUnless{paths: []string{"enabled"}}},
 			},
 			"user_id": schema.StringAttribute{
 				Computed:            true,

@@ -116,6 +116,9 @@ resource "clprovisioning_api_credential" "test" {
 			// client_secret is read back in clear (GET returns it), so
 			// nothing needs ignoring.
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			// A plan with an import block must be a no-op: the imported state
+			// matches the configuration.
+			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 			{Config: trimmed, PlanOnly: true},
 			{
 				// Changed in the Dashboard: the plan shows it and apply restores it.
@@ -262,6 +265,9 @@ resource "clprovisioning_api_credential" "app" {
 				),
 			},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			// A plan with an import block must be a no-op: the imported state
+			// matches the configuration.
+			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 			{
 				// custom left out: the API's value stays, no change.
 				Config:   app(``),

@@ -116,6 +116,9 @@ resource "clprovisioning_application_membership" "test" {
 				),
 			},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			// A plan with an import block must be a no-op: the imported state
+			// matches the configuration.
+			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 			{Config: updated, PlanOnly: true},
 			{
 				// The API answers with the same filters written differently:
@@ -200,6 +203,9 @@ resource "clprovisioning_application_membership" "test" {
 				),
 			},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			// A plan with an import block must be a no-op: the imported state
+			// matches the configuration.
+			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 			{
 				Config: am(`
   membership_profile_id = clprovisioning_membership_profile.support.id

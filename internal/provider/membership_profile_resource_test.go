@@ -67,6 +67,9 @@ resource "clprovisioning_membership_profile" "test" {
 			),
 		},
 		{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+		// A plan with an import block must be a no-op: the imported state
+		// matches the configuration.
+		{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 		{
 			PreConfig: func() {
 				env.change("membership_profiles", id, map[string]any{"name": "Hand-edited", "access_scope": "test_access"})

@@ -107,6 +107,9 @@ resource "clprovisioning_membership" "test" {
 			),
 		},
 		{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+		// A plan with an import block must be a no-op: the imported state
+		// matches the configuration.
+		{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 		{
 			// Leaving the profile and dropping both settings: back to live access.
 			Config: member("ada@example.com", `role_id = data.clprovisioning_role.admin.id`),

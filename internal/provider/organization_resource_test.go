@@ -76,6 +76,8 @@ resource "clprovisioning_organization" "test" {
 				ImportState:       true,
 				ImportStateVerify: true,
 			},
+			// A plan with an import block must be a no-op.
+			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 			{
 				// Changed in the Dashboard: the plan shows it and apply restores it.
 				PreConfig: func() { env.change("organizations", id, map[string]any{"name": "Changed by hand"}) },

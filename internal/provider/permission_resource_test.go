@@ -59,6 +59,9 @@ resource "clprovisioning_permission" "test" {
 				),
 			},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			// A plan with an import block must be a no-op: the imported state
+			// matches the configuration.
+			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 			{
 				PreConfig: func() { env.change("permissions", id, map[string]any{"can_destroy": true}) },
 				Config:    perm("orders", `can_create = true`),

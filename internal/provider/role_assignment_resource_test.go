@@ -128,6 +128,13 @@ resource "clprovisioning_application_membership" "foreign" {
 				return s.RootModule().Resources[addr].Primary.ID, nil
 			},
 		},
+		// A plan with an import block must be a no-op.
+		{
+			ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+			ImportStateIdFunc: func(s *terraform.State) (string, error) {
+				return s.RootModule().Resources[addr].Primary.ID, nil
+			},
+		},
 		{
 			// Revoked and re-filtered in the Dashboard: the plan restores both.
 			PreConfig: func() {

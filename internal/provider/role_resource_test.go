@@ -54,6 +54,9 @@ resource "clprovisioning_role" "test" {
 			),
 		},
 		{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+		// A plan with an import block must be a no-op: the imported state
+		// matches the configuration.
+		{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 		{
 			PreConfig: func() { env.change("roles", id, map[string]any{"name": "Renamed in Dashboard"}) },
 			Config:    role("one", "Fulfilment team", ""),

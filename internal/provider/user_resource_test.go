@@ -56,6 +56,9 @@ resource "clprovisioning_user" "me" {
 			),
 		},
 		{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+		// A plan with an import block must be a no-op: the imported state
+		// matches the configuration.
+		{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 		{
 			PreConfig: func() { env.change("users", id, map[string]any{"last_name": "Byron"}) },
 			Config:    user(`last_name = "Lovelace"`),

@@ -61,12 +61,16 @@ func newCLI(t *testing.T) *cli {
 		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
 		"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
 	}
-	// Both addresses: examples name the provider clprovisioning/clprovisioning,
-	// terraform-plugin-testing configurations hashicorp/clprovisioning.
-	b, _ := json.Marshal(map[string]any{
-		"registry.terraform.io/clprovisioning/clprovisioning": info,
-		"registry.terraform.io/hashicorp/clprovisioning":      info,
-	})
+	// Every address the provider may be asked for: examples name it
+	// clprovisioning/clprovisioning, plain provider blocks hashicorp/clprovisioning,
+	// and OpenTofu resolves both on its own registry host.
+	addrs := map[string]any{}
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		for _, ns := range []string{"clprovisioning", "hashicorp"} {
+			addrs[host+"/"+ns+"/clprovisioning"] = info
+		}
+	}
+	b, _ := json.Marshal(addrs)
 	dir := t.TempDir()
 	// An empty CLI configuration of its own: nothing from the machine's.
 	if err := os.WriteFile(filepath.Join(dir, "empty.terraformrc"), nil, 0o600); err != nil {

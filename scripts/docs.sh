@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Renders docs/ with tfplugindocs (make generate), offline.
+#
+#   scripts/docs.sh                  regenerate docs/ in place, then validate it
+#   scripts/docs.sh --out DIR        render into DIR instead (docs/ untouched), validate
+#   scripts/docs.sh --no-build ...   never build OpenTofu; exit 3 when no suitable CLI is
+#                                    found (the docs test skips on that)
+#
+# The provider schema is exported by a CLI that knows every schema feature
+# tfplugindocs renders (write-only attributes, ephemeral resources): Terraform
+# >= 1.11 (TF_ACC_TERRAFORM_PATH, then `terraform` on PATH), else OpenTofu >= 1.11
+# (scripts/opentofu.sh, which builds it once into bin/). Older CLIs silently drop
+# those parts of the schema, so they are not used. The schema goes to tfplugindocs
+# through --providers-schema, so tfplugindocs never downloads a CLI and never
+# contacts a registry. tfplugindocs itself is the Go tool pinned in tools/go.mod.
+#
+# Inputs: templates/ and examples/ (and the provider's Go code, for the schema).
+set -euo pipefail
+MIN_VERSION="1.11.0"
+PROVIDER_NAME="clprovisioning"
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+out=""
+no_build=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift 2 ;;
+    --no-build) no_build="--no-build"; shift ;;
+    *) echo "usage: $0 [--no-build] [--out DIR]" >&2; exit 2 ;;
+  esac
+done
+
+export CHECKPOINT_DISABLE=1
+
+version_ok() { # $1 = a terraform or tofu binary
+  local v
+  v=$(TF_CLI_CONFIG_FILE=/dev/null "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')
+  [ -n "$v" ] && [ "$(printf '%s\n%s\n' "$MIN_VERSION" "$v" | sort -V | head -n1)" = "$MIN_VERSION" ]
+}
+
+cli=""
+for c in "${TF_ACC_TERRAFORM_PATH:-}" "$(command -v terraform 2>/dev/null || true)"; do
+  if [ -n "$c" ] && version_ok "$c"; then cli="$c"; break; fi
+done
+if [ -z "$cli" ]; then
+  set +e
+  cli=$("$root/scripts/opentofu.sh" $no_build)
+  code=$?
+  set -e
+  if [ "$code" -ne 0 ]; then
+    echo "docs: no Terraform >= $MIN_VERSION (TF_ACC_TERRAFORM_PATH or PATH) and no OpenTofu >= $MIN_VERSION" \
+      "(TF_ACC_TOFU_PATH, PATH or bin/tofu): cannot export a complete provider schema" >&2
+    exit "$code"
+  fi
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/clprovisioning-docs.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+log="$work/log"
+run() { # run a step quietly; show its output (less debug lines) when it fails
+  if ! "$@" >"$log" 2>&1; then
+    echo "docs: failed: $*" >&2
+    grep -v '\[DEBUG\]' "$log" >&2
+    exit 1
+  fi
+}
+
+# 1. The provider schema, as `providers schema -json` prints it. The provider is
+#    installed from a plugin directory under the address tfplugindocs looks for
+#    (registry.terraform.io/hashicorp/<name>), so no registry is contacted.
+goos=$(go env GOOS)
+goarch=$(go env GOARCH)
+plugin_dir="$work/tf/plugins/registry.terraform.io/hashicorp/$PROVIDER_NAME/0.0.1/${goos}_${goarch}"
+run go build -C "$root" -o "$plugin_dir/terraform-provider-$PROVIDER_NAME" .
+cat > "$work/tf/main.tf" <<EOF
+terraform {
+  required_providers {
+    $PROVIDER_NAME = {
+      source = "registry.terraform.io/hashicorp/$PROVIDER_NAME"
+    }
+  }
+}
+EOF
+(
+  cd "$work/tf"
+  export TF_CLI_CONFIG_FILE=/dev/null TF_IN_AUTOMATION=1
+  unset TF_DATA_DIR TF_PLUGIN_CACHE_DIR TF_WORKSPACE TOFU_CLI_CONFIG_FILE TF_REATTACH_PROVIDERS
+  run "$cli" init -backend=false -input=false -no-color -plugin-dir=./plugins
+  if ! "$cli" providers schema -json >"$work/schema.json" 2>"$log"; then
+    echo "docs: failed: $cli providers schema -json" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+)
+
+# 2. Render from copies of templates/ and examples/, so that docs/ is replaced
+#    only by a complete, validated result.
+site="$work/site"
+mkdir -p "$site"
+# (without the working files of a local `terraform init` in an example)
+tar -C "$root" --exclude=.terraform --exclude='*.tfstate*' --exclude=.terraform.lock.hcl \
+  --exclude='*.tfplan' -cf - templates examples | tar -C "$site" -xf -
+tfplugindocs() { (cd "$root/tools" && go tool tfplugindocs "$@"); }
+run tfplugindocs generate --provider-name "$PROVIDER_NAME" --provider-dir "$site" \
+  --providers-schema "$work/schema.json"
+run tfplugindocs validate --provider-name "$PROVIDER_NAME" --provider-dir "$site" \
+  --providers-schema "$work/schema.json"
+
+if [ -n "$out" ]; then
+  mkdir -p "$out"
+  cp -R "$site/docs/." "$out/"
+else
+  rm -rf "$root/docs"
+  cp -R "$site/docs" "$root/docs"
+  echo "docs/ regenerated (schema from $("$cli" version 2>/dev/null | head -n1))"
+fi

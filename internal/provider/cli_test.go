@@ -128,9 +128,9 @@ func (c *cli) must(args ...string) string {
 }
 
 // plan saves a plan and returns it as JSON, with the -detailed-exitcode code.
-func (c *cli) plan(args ...string) (*tfjson.Plan, int) {
+func (c *cli) plan() (*tfjson.Plan, int) {
 	c.t.Helper()
-	out, code := c.run(append([]string{"plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=test.tfplan"}, args...)...)
+	out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=test.tfplan")
 	if code == 1 {
 		c.t.Fatalf("terraform plan: exit 1\n%s", out)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -57,9 +58,10 @@ func (d *objectDataSource[M]) Schema(_ context.Context, _ datasource.SchemaReque
 	}
 	if len(d.keys) == 0 && !d.singleton {
 		// Found by id only: say so in the schema rather than at read time.
-		id := attrs["id"].(dschema.StringAttribute)
-		id.Optional, id.Required, id.Computed = false, true, false
-		attrs["id"] = id
+		if id, ok := attrs["id"].(dschema.StringAttribute); ok {
+			id.Optional, id.Required, id.Computed = false, true, false
+			attrs["id"] = id
+		}
 	}
 	resp.Schema = dschema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }
@@ -284,8 +286,24 @@ func dataSourceAttributes(in map[string]rschema.Attribute) map[string]dschema.At
 	return out
 }
 
+// resourceOnlySentence matches what a resource description says about
+// writing the attribute, which means nothing on a data source.
+var resourceOnlySentence = regexp.MustCompile(`(?i)changing it|removing (it|the)|import with|when (not set|omitted|neither)|left as it is|defaults to|clears? (it|them)|on the next apply`)
+
+// readOnlyDescription keeps the sentences of a resource attribute's
+// description that still hold for a read-only copy of it.
+func readOnlyDescription(desc string) string {
+	var keep []string
+	for _, sentence := range strings.SplitAfter(strings.TrimSpace(desc), ". ") {
+		if !resourceOnlySentence.MatchString(sentence) {
+			keep = append(keep, sentence)
+		}
+	}
+	return strings.TrimSpace(strings.Join(keep, ""))
+}
+
 func dataSourceAttribute(a rschema.Attribute) dschema.Attribute {
-	desc := strings.TrimSpace(a.GetMarkdownDescription())
+	desc := readOnlyDescription(a.GetMarkdownDescription())
 	switch v := a.(type) {
 	case rschema.StringAttribute:
 		if v.WriteOnly {
@@ -361,7 +379,9 @@ func filters(pairs ...any) map[string]string {
 		if v.IsNull() || v.IsUnknown() {
 			continue
 		}
-		out[pairs[i].(string)] = v.ValueString()
+		if name, ok := pairs[i].(string); ok {
+			out[name] = v.ValueString()
+		}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -142,9 +143,12 @@ func TestAccDriftDetection(t *testing.T) {
 
 	t.Run("clprovisioning_role_assignment.assignment", func(t *testing.T) {
 		// Revoked by hand: the plan grants it again.
-		managed := c.stateAttribute("clprovisioning_role_assignment.assignment", "application_membership_ids")
-		for _, amID := range managed.(map[string]any) {
-			env.remove("application_memberships", amID.(string))
+		managed, _ := c.stateAttribute("clprovisioning_role_assignment.assignment", "application_membership_ids").(map[string]any)
+		if len(managed) == 0 {
+			t.Fatal("the assignment manages no application membership")
+		}
+		for _, amID := range managed {
+			env.remove("application_memberships", fmt.Sprint(amID))
 		}
 		p, code := c.plan()
 		if code != 2 || changes(p)["clprovisioning_role_assignment.assignment"] != "update" {

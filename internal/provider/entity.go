@@ -39,6 +39,16 @@ type model interface {
 	common() *commonModel
 }
 
+// common gives the attributes every model shares. Every entity model embeds
+// commonModel, so the assertion only fails on a programming error.
+func common[M any](m *M) *commonModel {
+	c, ok := any(m).(model)
+	if !ok {
+		panic(fmt.Sprintf("%T does not embed commonModel", m))
+	}
+	return c.common()
+}
+
 func (c *commonModel) fromAPI(r *jsonapi.Resource) {
 	c.ID = types.StringValue(r.ID)
 	c.CreatedAt = tfString(r, "created_at")
@@ -137,7 +147,7 @@ func (e *entity[M]) title() string {
 
 // body builds the JSON:API document of a model for a create (everything set)
 // or, when prior is given, for an update (only what changed, nulls included).
-func (e *entity[M]) body(ctx context.Context, m, prior model, id string) (*jsonapi.Resource, diag.Diagnostics) {
+func (e *entity[M]) body(ctx context.Context, m, prior *M, id string) (*jsonapi.Resource, diag.Diagnostics) {
 	attrs, rels, diags := e.writable(ctx, m)
 	r := &jsonapi.Resource{Type: e.apiType, ID: id}
 	if prior == nil {
@@ -177,12 +187,12 @@ func (e *entity[M]) body(ctx context.Context, m, prior model, id string) (*jsona
 	return r, diags
 }
 
-func (e *entity[M]) writable(ctx context.Context, m model) (map[string]any, map[string]jsonapi.Relationship, diag.Diagnostics) {
-	attrs, rels, diags := e.write(ctx, m.(any).(*M))
+func (e *entity[M]) writable(ctx context.Context, m *M) (map[string]any, map[string]jsonapi.Relationship, diag.Diagnostics) {
+	attrs, rels, diags := e.write(ctx, m)
 	if attrs == nil {
 		attrs = map[string]any{}
 	}
-	diags.Append(m.common().toAPI(ctx, attrs)...)
+	diags.Append(common(m).toAPI(ctx, attrs)...)
 	return attrs, rels, diags
 }
 
@@ -196,7 +206,7 @@ func (e *entity[M]) fetch(ctx context.Context, c *provisioning.Client, id string
 
 // fill sets a whole model from an API object.
 func (e *entity[M]) fill(ctx context.Context, r *jsonapi.Resource, m *M) diag.Diagnostics {
-	any(m).(model).common().fromAPI(r)
+	common(m).fromAPI(r)
 	return e.read(ctx, r, m)
 }
 

@@ -14,9 +14,10 @@ import (
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/simulator"
 )
 
-// countNamed checks how many objects of a type have the name: retries must
+// exactlyOne checks that one object of a type has the name: retries must
 // never create duplicates.
-func (e *testEnv) countNamed(typ, name string, want int) resource.TestCheckFunc {
+func (e *testEnv) exactlyOne(typ, name string) resource.TestCheckFunc {
+	const want = 1
 	return func(*terraform.State) error {
 		all, err := e.client.List(context.Background(), typ, provisioning.Query{Filters: map[string]string{"name_eq": name}})
 		if err != nil {
@@ -58,7 +59,7 @@ resource "clprovisioning_permission" "p" {
 			},
 			Config: config,
 			Check: resource.ComposeAggregateTestCheckFunc(
-				env.countNamed("roles", "Retried", 1),
+				env.exactlyOne("roles", "Retried"),
 				resource.TestCheckResourceAttr("clprovisioning_permission.p.2", "subject", "shipments"),
 			),
 		},
@@ -68,7 +69,7 @@ resource "clprovisioning_permission" "p" {
 				env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultDrop, Method: "PATCH", PathPrefix: "/api/roles", Count: 1})
 			},
 			Config: regexp.MustCompile(`"Retried"`).ReplaceAllString(config, `"Retried twice"`),
-			Check:  env.countNamed("roles", "Retried twice", 1),
+			Check:  env.exactlyOne("roles", "Retried twice"),
 		},
 	}})
 }
@@ -90,11 +91,11 @@ resource "clprovisioning_membership_profile" "p" {
 }
 `),
 		ExpectError: regexp.MustCompile(`(?is)Could not create membership profile.*(unknown|may have)`),
-		Check:       env.countNamed("membership_profiles", "Only once", 1),
+		Check:       env.exactlyOne("membership_profiles", "Only once"),
 	}, {
 		// The profile the lost answer created is still there exactly once.
 		Config: env.config(`resource "clprovisioning_organization" "org" { name = "Lost Answer Org" }`),
-		Check:  env.countNamed("membership_profiles", "Only once", 1),
+		Check:  env.exactlyOne("membership_profiles", "Only once"),
 	}}})
 }
 

@@ -80,26 +80,27 @@ var filterSuffixes = func() []string {
 // filterAttributes is one attribute name, or several joined with _or_.
 var filterAttributes = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
-// parseFilterKey splits a predicate key into its attribute(s) and matcher.
-func parseFilterKey(key string) (attrs, matcher string, ok bool) {
+// parseFilterKey returns the matcher of a predicate key, whose attribute
+// part must be well formed.
+func parseFilterKey(key string) (matcher string, ok bool) {
 	for _, m := range filterSuffixes {
 		if a, found := strings.CutSuffix(key, "_"+m); found && filterAttributes.MatchString(a) {
-			return a, m, true
+			return m, true
 		}
 	}
-	return "", "", false
+	return "", false
 }
 
 // unorderedFilter tells whether the value of a predicate is a set of values
 // whose order carries no meaning.
 func unorderedFilter(key string) bool {
-	_, m, ok := parseFilterKey(key)
+	m, ok := parseFilterKey(key)
 	return ok && (m == "in" || m == "not_in" || strings.HasSuffix(m, "_any") || strings.HasSuffix(m, "_all"))
 }
 
 // listFilter tells whether a predicate takes a list (and only a list).
 func listFilter(key string) bool {
-	_, m, ok := parseFilterKey(key)
+	m, ok := parseFilterKey(key)
 	return ok && (m == "in" || m == "not_in")
 }
 
@@ -451,7 +452,7 @@ func (filtersValidator) ValidateDynamic(ctx context.Context, req validator.Dynam
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if _, _, ok := parseFilterKey(k); !ok {
+		if _, ok := parseFilterKey(k); !ok {
 			resp.Diagnostics.AddAttributeError(req.Path, "Invalid filter predicate",
 				fmt.Sprintf("%s: %q is not a filter predicate. Keys are <attribute>_<matcher> in snake_case (attributes may be "+
 					"joined with _or_), and the matcher is one of %s, or the _any / _all form of %s.",

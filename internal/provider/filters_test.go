@@ -242,7 +242,7 @@ func TestFilterKeys(t *testing.T) {
 		"total_amount_cents_lteq": "lteq",
 	}
 	for key, want := range cases {
-		_, got, ok := parseFilterKey(key)
+		got, ok := parseFilterKey(key)
 		if !ok {
 			got = ""
 		}

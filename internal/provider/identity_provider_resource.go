@@ -109,9 +109,10 @@ var identityProviderDataEntity = &entity[identityProviderModel]{
 		s := identityProviderSchema()
 		delete(s.Attributes, "client_secret_wo")
 		delete(s.Attributes, "client_secret_wo_version")
-		secret := s.Attributes["client_secret"].(schema.StringAttribute)
-		secret.MarkdownDescription = "The client secret as the API returns it: masked, all but its last characters."
-		s.Attributes["client_secret"] = secret
+		if secret, ok := s.Attributes["client_secret"].(schema.StringAttribute); ok {
+			secret.MarkdownDescription = "The client secret as the API returns it: masked, all but its last characters."
+			s.Attributes["client_secret"] = secret
+		}
 		return s
 	},
 	write: writeIdentityProvider,

@@ -103,8 +103,8 @@ func membershipSchema() schema.Schema {
 		},
 		"resend_invitation": schema.StringAttribute{
 			Optional: true,
-			MarkdownDescription: "A trigger, never sent to the API: any change of its value (a date, a counter) re-sends the " +
-				"invitation email of a `pending` membership on the next apply. Setting it when creating the membership sends nothing " +
+			MarkdownDescription: "A trigger of the resource, never sent to the API (and null in data sources): any change of its " +
+				"value (a date, a counter) re-sends the invitation email of a `pending` membership. Setting it when creating the membership sends nothing " +
 				"extra (creating already invites); for an `active` membership a change only warns.",
 		},
 	})

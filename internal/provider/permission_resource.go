@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -143,7 +144,7 @@ func createPermission(ctx context.Context, c *provisioning.Client, _ *permission
 	}
 	attrs := permissionSchema().Attributes
 	apiErr, ok := provisioning.AsAPIError(err)
-	if !ok || apiErr.StatusCode != 422 || !pointsAt(apiErr, "subject") {
+	if !ok || apiErr.StatusCode != http.StatusUnprocessableEntity || !pointsAt(apiErr, "subject") {
 		return nil, apiErrorDiags("Could not create permission", err, attrs)
 	}
 	roleID, subject := body.Rel("role").ID(), body.String("subject")

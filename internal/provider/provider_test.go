@@ -115,3 +115,18 @@ data "clprovisioning_organizations" "all" {}
 		},
 	})
 }
+
+// Data sources describe their attributes without what only writing means.
+func TestReadOnlyDescription(t *testing.T) {
+	for in, want := range map[string]string{
+		"The object's ID. Import with this ID.":            "The object's ID.",
+		"The organization. Changing it replaces the role.": "The organization.",
+		"Any external identifier. Removing it clears it.":  "Any external identifier.",
+		"The role's name.": "The role's name.",
+		"Whether it may. Defaults to `false`. Read from the API.": "Whether it may. Read from the API.",
+	} {
+		if got := readOnlyDescription(in); got != want {
+			t.Errorf("readOnlyDescription(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

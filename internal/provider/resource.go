@@ -49,12 +49,12 @@ func (r *jsonapiResource[M]) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
-	body, diags := r.entity.body(ctx, any(&plan).(model), nil, "")
+	body, diags := r.entity.body(ctx, &plan, nil, "")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var created = body
+	var created *jsonapi.Resource
 	if r.entity.create != nil {
 		created, diags = r.entity.create(ctx, r.client, &plan, body)
 		resp.Diagnostics.Append(diags...)
@@ -78,7 +78,7 @@ func (r *jsonapiResource[M]) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
-	id := any(&state).(model).common().ID.ValueString()
+	id := common(&state).ID.ValueString()
 	obj, err := r.entity.fetch(ctx, r.client, id)
 	if provisioning.IsNotFound(err) {
 		// Deleted outside Terraform: forget it so the next plan recreates it.
@@ -103,8 +103,8 @@ func (r *jsonapiResource[M]) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
-	id := any(&state).(model).common().ID.ValueString()
-	body, diags := r.entity.body(ctx, any(&plan).(model), any(&state).(model), id)
+	id := common(&state).ID.ValueString()
+	body, diags := r.entity.body(ctx, &plan, &state, id)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -137,7 +137,7 @@ func (r *jsonapiResource[M]) Delete(ctx context.Context, req resource.DeleteRequ
 		resp.Diagnostics.Append(r.entity.delete(ctx, r.client, &state)...)
 		return
 	}
-	id := any(&state).(model).common().ID.ValueString()
+	id := common(&state).ID.ValueString()
 	err := r.client.Delete(ctx, r.entity.apiType, id)
 	if err != nil && !provisioning.IsNotFound(err) {
 		resp.Diagnostics.Append(r.errorDiags("delete", err)...)

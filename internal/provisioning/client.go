@@ -28,8 +28,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/hashicorp/go-cleanhttp"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
 
 const (
@@ -264,7 +265,7 @@ func (c *Client) GetDocument(ctx context.Context, path string, include ...string
 	if err != nil {
 		return nil, err
 	}
-	doc, _, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0)})
+	doc, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0)})
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +341,7 @@ func (c *Client) Delete(ctx context.Context, typ, id string) error {
 	if err != nil {
 		return err
 	}
-	_, _, err = c.do(ctx, call{method: http.MethodDelete, path: p, endpoint: ep})
+	_, err = c.do(ctx, call{method: http.MethodDelete, path: p, endpoint: ep})
 	return err
 }
 
@@ -359,7 +360,7 @@ func (c *Client) Action(ctx context.Context, method, path string, r *jsonapi.Res
 			return err
 		}
 	}
-	_, _, err = c.do(ctx, cl)
+	_, err = c.do(ctx, cl)
 	return err
 }
 
@@ -378,7 +379,7 @@ func (c *Client) List(ctx context.Context, path string, q Query) ([]jsonapi.Reso
 	all := []jsonapi.Resource{}
 	var prevFirst jsonapi.Identifier
 	for page := 1; page <= maxPages; page++ {
-		doc, _, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep,
+		doc, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep,
 			query: encodeQuery(q.Filters, q.Sort, q.Include, page)})
 		if err != nil {
 			return nil, err
@@ -432,7 +433,7 @@ func metaInt(m map[string]any, key string) (int, bool) {
 
 // one runs a call whose answer is a single resource.
 func (c *Client) one(ctx context.Context, cl call) (*jsonapi.Resource, error) {
-	doc, _, err := c.do(ctx, cl)
+	doc, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
 	}

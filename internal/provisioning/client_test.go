@@ -267,7 +267,7 @@ func TestErrorParsing(t *testing.T) {
 	if !ok {
 		t.Fatalf("err = %v, want APIError", err)
 	}
-	if ae.StatusCode != 422 || ae.Method != "PATCH" || ae.Path != "/api/roles/x" || len(ae.Errors) != 2 {
+	if ae.StatusCode != http.StatusUnprocessableEntity || ae.Method != http.MethodPatch || ae.Path != "/api/roles/x" || len(ae.Errors) != 2 {
 		t.Fatalf("APIError = %+v", ae)
 	}
 	if e := ae.Errors[0]; e.Code != "VALIDATION_ERROR" || e.Source.Pointer != "/data/attributes/name" || e.Source.Attribute() != "name" || e.Detail != "name - can't be blank" {

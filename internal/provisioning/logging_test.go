@@ -8,8 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
 
 // TestNoSecretsInLogsOrErrors drives token fetches, a 401 refresh, a 429

@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/hashicorp/go-cleanhttp"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
 
 // callFor runs one client call of the given method against "roles".
@@ -180,7 +181,7 @@ func TestRetryLimit(t *testing.T) {
 	c := f.client(func(c *Config) { c.MaxRetries = 3 })
 	err := callFor(c, t.Context(), http.MethodGet)
 	ae, ok := AsAPIError(err)
-	if !ok || ae.StatusCode != 503 {
+	if !ok || ae.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("err = %v", err)
 	}
 	if !strings.Contains(err.Error(), "gave up after 4 attempts") {
@@ -236,7 +237,7 @@ func TestRetryBudget(t *testing.T) {
 		c := f.client(func(c *Config) { c.RetryBudget = time.Second })
 		start := time.Now()
 		err := callFor(c, t.Context(), http.MethodPost)
-		if ae, ok := AsAPIError(err); !ok || ae.StatusCode != 429 || !strings.Contains(err.Error(), "retry budget") {
+		if ae, ok := AsAPIError(err); !ok || ae.StatusCode != http.StatusTooManyRequests || !strings.Contains(err.Error(), "retry budget") {
 			t.Fatalf("err = %v", err)
 		}
 		if d := time.Since(start); d > 500*time.Millisecond || n.Load() != 1 {
@@ -406,8 +407,8 @@ func TestPOSTAgainstClosedPort(t *testing.T) {
 func TestBackoff(t *testing.T) {
 	t.Parallel()
 	c := &Client{waitMin: 100 * time.Millisecond, waitMax: time.Second}
-	for n, want := range []time.Duration{100, 200, 400, 800, 1000, 1000, 1000} {
-		want *= time.Millisecond
+	ms := time.Millisecond
+	for n, want := range []time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, time.Second, time.Second, time.Second} {
 		for range 20 {
 			if d := c.backoff(n); d < want/2 || d > want {
 				t.Fatalf("backoff(%d) = %s, want in [%s, %s]", n, d, want/2, want)

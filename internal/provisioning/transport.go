@@ -20,8 +20,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
 
 // Why a hand-written retry loop rather than hashicorp/go-retryablehttp:
@@ -67,7 +68,7 @@ func (c *Client) logContext(ctx context.Context) context.Context {
 
 // do runs a call with auth, limits and retries, and decodes a 2xx body
 // (nil when empty). Any non-2xx ends as an error.
-func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, int, error) {
+func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, error) {
 	ctx = c.logContext(ctx)
 	start := time.Now()
 	refreshed := false
@@ -78,20 +79,20 @@ func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, int, error
 			retryAfter time.Duration // server-requested wait; 0: backoff
 		)
 		if err := ctx.Err(); err != nil {
-			return nil, 0, &RequestError{Method: cl.method, Path: cl.path, Err: err}
+			return nil, &RequestError{Method: cl.method, Path: cl.path, Err: err}
 		}
 		tok, err := c.auth.token(ctx)
 		if err != nil {
 			var te *TokenError
 			if ctx.Err() != nil || !errors.As(err, &te) || !te.retryable() {
-				return nil, 0, err
+				return nil, err
 			}
 			failure, retryAfter = err, te.RetryAfter
 			tflog.Warn(ctx, "Provisioning API token request failed", map[string]any{"error": err.Error(), "attempt": attempt})
 		} else {
 			actx := tflog.MaskLogStrings(ctx, tok)
 			if waited, err := c.limiter.waitRequest(actx, cl.method, cl.endpoint); err != nil {
-				return nil, 0, &RequestError{Method: cl.method, Path: cl.path, Err: err}
+				return nil, &RequestError{Method: cl.method, Path: cl.path, Err: err}
 			} else if waited >= 50*time.Millisecond {
 				tflog.Debug(actx, "Provisioning API client-side rate limit: request delayed", map[string]any{
 					"method": cl.method, "path": cl.path, "wait_ms": waited.Milliseconds(),
@@ -115,21 +116,21 @@ func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, int, error
 				switch {
 				case ctx.Err() != nil:
 					if cl.method == http.MethodPost && sent {
-						return nil, 0, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ctx.Err()}
+						return nil, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ctx.Err()}
 					}
-					return nil, 0, &RequestError{Method: cl.method, Path: cl.path, Err: ctx.Err()}
+					return nil, &RequestError{Method: cl.method, Path: cl.path, Err: ctx.Err()}
 				case isPermanentTransportError(err):
-					return nil, 0, reqErr
+					return nil, reqErr
 				case isIdempotent(cl.method):
 					failure = reqErr
 				case !sent && isDialError(err):
 					// Nothing reached the API: safe to repeat even a POST.
 					failure = reqErr
 				case !sent:
-					return nil, 0, &RequestError{Method: cl.method, Path: cl.path,
+					return nil, &RequestError{Method: cl.method, Path: cl.path,
 						Err: fmt.Errorf("%w (the request was not sent)", err)}
 				default:
-					return nil, 0, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: err}
+					return nil, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: err}
 				}
 			} else {
 				switch s := res.status; {
@@ -151,26 +152,26 @@ func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, int, error
 				case isRetryableStatus(s):
 					ae := c.apiError(cl, res)
 					if !isIdempotent(cl.method) {
-						return nil, s, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ae}
+						return nil, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ae}
 					}
 					failure = ae
 					retryAfter, _ = parseRetryAfter(res.header.Get("Retry-After"), time.Now())
 				default:
-					return nil, s, c.apiError(cl, res)
+					return nil, c.apiError(cl, res)
 				}
 			}
 		}
 
 		// failure is retryable; decide whether to try again.
 		if retries >= c.maxRetries {
-			return nil, 0, fmt.Errorf("%w (gave up after %d attempts)", failure, attempt)
+			return nil, fmt.Errorf("%w (gave up after %d attempts)", failure, attempt)
 		}
 		wait := retryAfter
 		if wait <= 0 {
 			wait = c.backoff(retries)
 		}
 		if elapsed := time.Since(start); elapsed+wait > c.budget {
-			return nil, 0, fmt.Errorf("%w (gave up after %d attempts: waiting %s more would exceed the retry budget of %s)",
+			return nil, fmt.Errorf("%w (gave up after %d attempts: waiting %s more would exceed the retry budget of %s)",
 				failure, attempt, wait.Round(time.Millisecond), c.budget)
 		}
 		retries++
@@ -188,7 +189,7 @@ func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, int, error
 		if err := sleep(ctx, wait); err != nil {
 			// Both wrapped: AsAPIError finds the failure, errors.Is the
 			// context's cancellation or deadline.
-			return nil, 0, fmt.Errorf("%w (interrupted while waiting to retry: %w)", failure, err)
+			return nil, fmt.Errorf("%w (interrupted while waiting to retry: %w)", failure, err)
 		}
 	}
 }
@@ -270,9 +271,9 @@ func (c *Client) apiError(cl call, res *response) *APIError {
 	return newAPIError(cl.method, cl.path, res.status, res.header.Get("Content-Type"), res.body)
 }
 
-func (c *Client) decode(cl call, res *response) (*jsonapi.Document, int, error) {
+func (c *Client) decode(cl call, res *response) (*jsonapi.Document, error) {
 	if len(bytes.TrimSpace(res.body)) == 0 {
-		return nil, res.status, nil
+		return nil, nil
 	}
 	doc, err := jsonapi.Decode(res.body)
 	if err != nil {
@@ -280,9 +281,9 @@ func (c *Client) decode(cl call, res *response) (*jsonapi.Document, int, error) 
 		if cl.method == http.MethodPost {
 			msg = fmt.Errorf("%w; the request was most likely applied", msg)
 		}
-		return nil, res.status, &RequestError{Method: cl.method, Path: cl.path, Err: msg}
+		return nil, &RequestError{Method: cl.method, Path: cl.path, Err: msg}
 	}
-	return doc, res.status, nil
+	return doc, nil
 }
 
 func isIdempotent(method string) bool {

@@ -9,7 +9,7 @@
 # The provider schema is exported by a CLI that knows every schema feature
 # tfplugindocs renders (write-only attributes, ephemeral resources): Terraform
 # >= 1.11 (TF_ACC_TERRAFORM_PATH, then `terraform` on PATH), else OpenTofu >= 1.11
-# (scripts/opentofu.sh, which builds it once into bin/). Older CLIs silently drop
+# (scripts/opentofu.sh, which builds it once into the tool cache). Older CLIs silently drop
 # those parts of the schema, so they are not used. The schema goes to tfplugindocs
 # through --providers-schema, so tfplugindocs never downloads a CLI and never
 # contacts a registry. tfplugindocs itself is the Go tool pinned in tools/go.mod.
@@ -49,7 +49,7 @@ if [ -z "$cli" ]; then
   set -e
   if [ "$code" -ne 0 ]; then
     echo "docs: no Terraform >= $MIN_VERSION (TF_ACC_TERRAFORM_PATH or PATH) and no OpenTofu >= $MIN_VERSION" \
-      "(TF_ACC_TOFU_PATH, PATH or bin/tofu): cannot export a complete provider schema" >&2
+      "(TF_ACC_TOFU_PATH, PATH or the tool cache): cannot export a complete provider schema" >&2
     exit "$code"
   fi
 fi

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Prints the path of an OpenTofu CLI (>= 1.11) the acceptance tests can use:
-# TF_ACC_TOFU_PATH, else `tofu` on PATH, else the one cached in bin/, else one
-# built from the Go module proxy into bin/ (about 3.5 minutes, once).
+# TF_ACC_TOFU_PATH, else `tofu` on PATH, else the one in the machine's tool
+# cache (${CLPROVISIONING_TOOLS_CACHE:-${XDG_CACHE_HOME:-~/.cache}/terraform-provider-clprovisioning}),
+# else one built from the Go module proxy into that cache (about 3.5 minutes,
+# once per machine, shared by every clone).
 #
 # OpenTofu is built through a tiny wrapper module written into
-# bin/opentofu-build/: it requires github.com/opentofu/opentofu at
+# a temporary directory of the cache: it requires github.com/opentofu/opentofu at
 # BUILD_VERSION and repeats the one `replace` directive of OpenTofu's own
 # go.mod (Go ignores replace directives of a dependency, and OpenTofu does not
 # build without that one). When you move BUILD_VERSION, copy the replace line
@@ -23,8 +25,9 @@ MIN_VERSION="1.11.0"
 BUILD_VERSION="v1.11.6"
 REPLACE_LINE="github.com/hashicorp/hcl/v2 v2.20.1 => github.com/opentofu/hcl/v2 v2.20.2-0.20251021132045-587d123c2828"
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-local_tofu="$root/bin/tofu"
+# Built binaries live in the machine's tool cache, shared by every clone.
+cache=${CLPROVISIONING_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-clprovisioning}
+local_tofu="$cache/tofu-$BUILD_VERSION/tofu"
 build=1
 [ "${1:-}" = "--no-build" ] && build=0
 
@@ -53,10 +56,10 @@ if [ "$build" = 0 ]; then
   exit 3
 fi
 
-echo "OpenTofu >= $MIN_VERSION not found: building OpenTofu $BUILD_VERSION into bin/ (about 3.5 minutes, once)" >&2
-wrapper="$root/bin/opentofu-build"
-rm -rf "$wrapper"
-mkdir -p "$wrapper"
+echo "OpenTofu >= $MIN_VERSION not found: building OpenTofu $BUILD_VERSION into $cache (about 3.5 minutes, once per machine)" >&2
+mkdir -p "$cache" "$(dirname "$local_tofu")"
+wrapper=$(mktemp -d "$cache/.opentofu-build.XXXXXX")
+trap 'rm -rf "$wrapper"' EXIT
 cat > "$wrapper/go.mod" <<EOF
 module opentofu-build
 
@@ -74,8 +77,8 @@ EOF
   # The flags of OpenTofu's own release build (.goreleaser.yaml): without
   # version.dev=no it reports itself as X.Y.Z-dev.
   CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'" \
-    -o "$local_tofu.tmp" github.com/opentofu/opentofu/cmd/tofu
+    -o "$wrapper/tofu" github.com/opentofu/opentofu/cmd/tofu
 ) >&2
-mv "$local_tofu.tmp" "$local_tofu"
+mv "$wrapper/tofu" "$local_tofu"
 version_ok "$local_tofu" || { echo "built $local_tofu but it does not report OpenTofu >= $MIN_VERSION" >&2; exit 1; }
 echo "$local_tofu"

@@ -21,7 +21,7 @@ import (
 // tools/go.mod; the schema comes from a local Terraform or OpenTofu CLI) and
 // skips only when no CLI that can export the full schema is available:
 // Terraform >= 1.11 (TF_ACC_TERRAFORM_PATH or PATH) or OpenTofu >= 1.11
-// (TF_ACC_TOFU_PATH, PATH or bin/tofu, which `make test` builds).
+// (TF_ACC_TOFU_PATH, PATH or the tool cache, where `make test` builds it).
 func TestDocsUpToDate(t *testing.T) {
 	t.Parallel()
 	root, err := filepath.Abs(filepath.Join("..", ".."))

@@ -52,9 +52,10 @@ func filtersAttribute(what string) schema.DynamicAttribute {
 	}
 }
 
-// filterMatchers are the Core API predicate matchers.
+// filterMatchers are the Core API predicate matchers
+// (https://docs.commercelayer.io/core/filtering-data).
 var filterMatchers = []string{
-	"eq", "not_eq", "lt", "lteq", "gt", "gteq", "in", "not_in",
+	"eq", "eq_or_null", "not_eq", "not_eq_or_null", "lt", "lteq", "gt", "gteq", "in", "not_in",
 	"null", "not_null", "present", "blank", "true", "not_true", "false", "not_false",
 	"matches", "does_not_match", "start", "not_start", "end", "not_end",
 	"cont", "not_cont", "i_cont", "not_i_cont", "jcont",

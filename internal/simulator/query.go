@@ -61,7 +61,7 @@ func (p filterPath) kind() kind {
 // the _any and _all suffixes.
 var (
 	baseMatchers = []string{
-		"eq", "not_eq", "lt", "lteq", "gt", "gteq", "in", "not_in", "null", "not_null",
+		"eq", "eq_or_null", "not_eq", "not_eq_or_null", "lt", "lteq", "gt", "gteq", "in", "not_in", "null", "not_null",
 		"present", "blank", "true", "not_true", "false", "not_false", "matches", "does_not_match",
 		"start", "not_start", "end", "not_end", "cont", "not_cont", "i_cont", "not_i_cont", "jcont",
 	}
@@ -422,6 +422,10 @@ func match(v any, k kind, matcher, arg string) bool {
 			hit = !isBool || b == want
 		}
 		return hit == flagArg
+	case "eq_or_null":
+		return v == nil || match(v, k, "eq", arg)
+	case "not_eq_or_null":
+		return v == nil || match(v, k, "not_eq", arg)
 	case "in":
 		return slices.ContainsFunc(strings.Split(arg, ","), func(a string) bool { return match(v, k, "eq", a) })
 	case "not_in":

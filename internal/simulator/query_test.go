@@ -88,6 +88,8 @@ func TestFiltersAndSort(t *testing.T) {
 		{"or", f("name_or_kind_eq", "admin"), []string{admin}},
 		{"any", f("name_start_any", "al,de"), []string{ids[1], ids[3]}},
 		{"null", f("reference_null", "true"), append([]string{admin, readOnly}, ids...)},
+		{"eq_or_null", f("reference_eq_or_null", "crm"), append([]string{admin, readOnly}, ids...)},
+		{"not_eq_or_null", f("name_not_eq_or_null", "Beta"), []string{admin, readOnly, ids[1], ids[2], ids[3]}},
 		{"present", f("reference_present", "true"), nil},
 		{"relationship attribute", f("organization_name_eq", "Filters"), append([]string{admin, readOnly}, ids...)},
 		{"id", f("id_eq", ids[2]), ids[2:3]},

@@ -4,11 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewAPICredentialDataSource finds one API credential by id, or in an
@@ -28,34 +24,18 @@ func NewAPICredentialDataSource() datasource.DataSource {
 	}
 }
 
-type apiCredentialsModel struct {
-	OrganizationID types.String `tfsdk:"organization_id"`
-	RoleID         types.String `tfsdk:"role_id"`
-	Kind           types.String `tfsdk:"kind"`
-	Mode           types.String `tfsdk:"mode"`
-	Name           types.String `tfsdk:"name"`
-	Items          types.List   `tfsdk:"items"`
-}
-
 // NewAPICredentialsDataSource lists API credentials.
 func NewAPICredentialsDataSource() datasource.DataSource {
-	return &listDataSource[apiCredentialModel, apiCredentialsModel]{
+	return &listDataSource[apiCredentialModel]{
 		entity:      apiCredentialEntity,
 		name:        "api_credentials",
 		description: "Lists API credentials, optionally narrowed by organization, role, kind, mode or name.",
-		args: map[string]dschema.Attribute{
-			"organization_id": filterArgument("Only credentials of this organization."),
-			"role_id":         filterArgument("Only credentials with this role."),
-			"kind":            filterArgument("Only credentials of this kind, e.g. `integration` or `sales_channel`."),
-			"mode":            filterArgument("Only credentials of this mode: `test` or `live`."),
-			"name":            filterArgument("Only credentials with exactly this name."),
+		args: []listArg{
+			{"organization_id", "organization_id_eq", "Only credentials of this organization."},
+			{"role_id", "role_id_eq", "Only credentials with this role."},
+			{"kind", "kind_eq", "Only credentials of this kind, e.g. `integration` or `sales_channel`."},
+			{"mode", "mode_eq", "Only credentials of this mode: `test` or `live`."},
+			{"name", "name_eq", "Only credentials with exactly this name."},
 		},
-		query: func(_ context.Context, f *apiCredentialsModel) (string, provisioning.Query, diag.Diagnostics) {
-			return "api_credentials", provisioning.Query{Filters: filters(
-				"organization_id_eq", f.OrganizationID, "role_id_eq", f.RoleID,
-				"kind_eq", f.Kind, "mode_eq", f.Mode, "name_eq", f.Name,
-			)}, nil
-		},
-		items: func(f *apiCredentialsModel) *types.List { return &f.Items },
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -121,27 +122,48 @@ func (d *objectDataSource[M]) Read(ctx context.Context, req datasource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// listDataSource is the plural data source of an entity: filter arguments and
-// an `items` list with every attribute of the resource. F is its model, which
-// has the argument fields and `Items []M`.
-type listDataSource[M any, F any] struct {
-	client      *provisioning.Client
-	entity      *entity[M]
-	name        string // e.g. "roles"
+// listArg is one filter argument of a plural data source: an optional string
+// that, when set, becomes an API filter.
+type listArg struct {
+	name        string // the argument, e.g. "organization_id"
+	filter      string // the API predicate, e.g. "organization_id_eq"
 	description string
-	args        map[string]dschema.Attribute
-	query       func(ctx context.Context, f *F) (string, provisioning.Query, diag.Diagnostics)
-	items       func(f *F) *types.List
 }
 
-func (d *listDataSource[M, F]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+// listDataSource is the plural data source of an entity: filter arguments and
+// an `items` list with every attribute of the resource. It lists the
+// collection named like the data source, filtered by the arguments given.
+type listDataSource[M any] struct {
+	client      *provisioning.Client
+	entity      *entity[M]
+	name        string // e.g. "roles"; also the list path
+	description string
+	args        []listArg
+	// path, when set, chooses the list path and filters from the arguments
+	// given (values has only those set) instead of the default.
+	path func(values map[string]string) (listPath string, filters map[string]string)
+}
+
+// listFilters maps the arguments given (values, by argument name) to their
+// API filters.
+func listFilters(args []listArg, values map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, a := range args {
+		if v, ok := values[a.name]; ok {
+			out[a.filter] = v
+		}
+	}
+	return out
+}
+
+func (d *listDataSource[M]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + d.name
 }
 
-func (d *listDataSource[M, F]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := map[string]dschema.Attribute{}
-	for k, v := range d.args {
-		attrs[k] = v
+func (d *listDataSource[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := make(map[string]dschema.Attribute, len(d.args)+1)
+	for _, a := range d.args {
+		attrs[a.name] = filterArgument(a.description)
 	}
 	attrs["items"] = dschema.ListNestedAttribute{
 		Computed:            true,
@@ -151,13 +173,19 @@ func (d *listDataSource[M, F]) Schema(_ context.Context, _ datasource.SchemaRequ
 	resp.Schema = dschema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }
 
-func (d *listDataSource[M, F]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (d *listDataSource[M]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *listDataSource[M, F]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var f F
-	resp.Diagnostics.Append(req.Config.Get(ctx, &f)...)
+func (d *listDataSource[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	configured := make([]types.String, len(d.args))
+	values := map[string]string{}
+	for i, a := range d.args {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(a.name), &configured[i])...)
+		if v := configured[i]; !v.IsNull() && !v.IsUnknown() {
+			values[a.name] = v.ValueString()
+		}
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -165,13 +193,15 @@ func (d *listDataSource[M, F]) Read(ctx context.Context, req datasource.ReadRequ
 		resp.Diagnostics.AddError("Provider not configured", errNotConfigured.Error())
 		return
 	}
-	p, q, diags := d.query(ctx, &f)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	var q provisioning.Query
+	listPath := d.name
+	if d.path != nil {
+		listPath, q.Filters = d.path(values)
+	} else {
+		q.Filters = listFilters(d.args, values)
 	}
 	q.Include = d.entity.include
-	found, err := d.client.List(ctx, p, q)
+	found, err := d.client.List(ctx, listPath, q)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiags("Could not list "+d.name, err, d.entity.schema().Attributes)...)
 		return
@@ -190,8 +220,13 @@ func (d *listDataSource[M, F]) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	list, diags := types.ListValue(types.ObjectType{AttrTypes: attributeTypes(listItemAttributes(full))}, items)
 	resp.Diagnostics.Append(diags...)
-	*d.items(&f) = list
-	resp.Diagnostics.Append(resp.State.Set(ctx, &f)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for i, a := range d.args {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(a.name), configured[i])...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("items"), list)...)
 }
 
 // Terraform cannot hold dynamic values inside a list, so in the items of a
@@ -369,19 +404,4 @@ func findBy(id types.String, listPath string, keys []keyFilter) (lookup, diag.Di
 // filterArgument is an optional string argument of a plural data source.
 func filterArgument(desc string) dschema.StringAttribute {
 	return dschema.StringAttribute{Optional: true, MarkdownDescription: desc}
-}
-
-// filters builds API filters from (filter, value) pairs, skipping null values.
-func filters(pairs ...any) map[string]string {
-	out := map[string]string{}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		v, _ := pairs[i+1].(types.String)
-		if v.IsNull() || v.IsUnknown() {
-			continue
-		}
-		if name, ok := pairs[i].(string); ok {
-			out[name] = v.ValueString()
-		}
-	}
-	return out
 }

@@ -4,11 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewIdentityProviderDataSource finds one identity provider by id or name.
@@ -24,25 +20,15 @@ func NewIdentityProviderDataSource() datasource.DataSource {
 	}
 }
 
-type identityProvidersModel struct {
-	Name   types.String `tfsdk:"name"`
-	Status types.String `tfsdk:"status"`
-	Items  types.List   `tfsdk:"items"`
-}
-
 // NewIdentityProvidersDataSource lists identity providers.
 func NewIdentityProvidersDataSource() datasource.DataSource {
-	return &listDataSource[identityProviderModel, identityProvidersModel]{
+	return &listDataSource[identityProviderModel]{
 		entity:      identityProviderDataEntity,
 		name:        "identity_providers",
 		description: "Lists identity providers, optionally only the one with a name or those with a verification status.",
-		args: map[string]dschema.Attribute{
-			"name":   filterArgument("Only the identity provider with exactly this name."),
-			"status": filterArgument("Only identity providers with this status: `pending`, `verified` or `error`."),
+		args: []listArg{
+			{"name", "name_eq", "Only the identity provider with exactly this name."},
+			{"status", "status_eq", "Only identity providers with this status: `pending`, `verified` or `error`."},
 		},
-		query: func(_ context.Context, f *identityProvidersModel) (string, provisioning.Query, diag.Diagnostics) {
-			return "identity_providers", provisioning.Query{Filters: filters("name_eq", f.Name, "status_eq", f.Status)}, nil
-		},
-		items: func(f *identityProvidersModel) *types.List { return &f.Items },
 	}
 }

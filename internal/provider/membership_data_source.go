@@ -4,11 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewMembershipDataSource finds one membership by id, or by organization and email.
@@ -26,39 +22,20 @@ func NewMembershipDataSource() datasource.DataSource {
 	}
 }
 
-type membershipsModel struct {
-	OrganizationID      types.String `tfsdk:"organization_id"`
-	RoleID              types.String `tfsdk:"role_id"`
-	MembershipProfileID types.String `tfsdk:"membership_profile_id"`
-	Status              types.String `tfsdk:"status"`
-	AccessScope         types.String `tfsdk:"access_scope"`
-	UserEmail           types.String `tfsdk:"user_email"`
-	UserEmailContains   types.String `tfsdk:"user_email_contains"`
-	Items               types.List   `tfsdk:"items"`
-}
-
 // NewMembershipsDataSource lists memberships.
 func NewMembershipsDataSource() datasource.DataSource {
-	return &listDataSource[membershipModel, membershipsModel]{
+	return &listDataSource[membershipModel]{
 		entity:      membershipEntity,
 		name:        "memberships",
 		description: "Lists memberships, optionally narrowed by organization, role, profile, status, access scope or email.",
-		args: map[string]dschema.Attribute{
-			"organization_id":       filterArgument("Only memberships of this organization."),
-			"role_id":               filterArgument("Only memberships with this role."),
-			"membership_profile_id": filterArgument("Only memberships in this profile."),
-			"status":                filterArgument("Only memberships with this status: `pending` or `active`."),
-			"access_scope":          filterArgument("Only memberships with this access scope: `live_access`, `test_access` or `all_access`."),
-			"user_email":            filterArgument("Only the membership of this exact email address."),
-			"user_email_contains":   filterArgument("Only memberships whose email contains this text (case-insensitive), e.g. `@example.com`."),
+		args: []listArg{
+			{"organization_id", "organization_id_eq", "Only memberships of this organization."},
+			{"role_id", "role_id_eq", "Only memberships with this role."},
+			{"membership_profile_id", "membership_profile_id_eq", "Only memberships in this profile."},
+			{"status", "status_eq", "Only memberships with this status: `pending` or `active`."},
+			{"access_scope", "access_scope_eq", "Only memberships with this access scope: `live_access`, `test_access` or `all_access`."},
+			{"user_email", "user_email_eq", "Only the membership of this exact email address."},
+			{"user_email_contains", "user_email_i_cont", "Only memberships whose email contains this text (case-insensitive), e.g. `@example.com`."},
 		},
-		query: func(_ context.Context, f *membershipsModel) (string, provisioning.Query, diag.Diagnostics) {
-			return "memberships", provisioning.Query{Filters: filters(
-				"organization_id_eq", f.OrganizationID, "role_id_eq", f.RoleID,
-				"membership_profile_id_eq", f.MembershipProfileID, "status_eq", f.Status,
-				"access_scope_eq", f.AccessScope, "user_email_eq", f.UserEmail, "user_email_i_cont", f.UserEmailContains,
-			)}, nil
-		},
-		items: func(f *membershipsModel) *types.List { return &f.Items },
 	}
 }

@@ -4,11 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewPermissionDataSource finds one permission by id, or by role and subject.
@@ -26,34 +22,27 @@ func NewPermissionDataSource() datasource.DataSource {
 	}
 }
 
-type permissionsModel struct {
-	RoleID         types.String `tfsdk:"role_id"`
-	OrganizationID types.String `tfsdk:"organization_id"`
-	Subject        types.String `tfsdk:"subject"`
-	Items          types.List   `tfsdk:"items"`
-}
-
 // NewPermissionsDataSource lists permissions.
 func NewPermissionsDataSource() datasource.DataSource {
-	return &listDataSource[permissionModel, permissionsModel]{
+	subject := listArg{"subject", "subject_eq", "Only permissions on this subject."}
+	args := []listArg{
+		{"role_id", "role_id_eq", "Only permissions of this role."},
+		{"organization_id", "organization_id_eq", "Only permissions of roles of this organization."},
+		subject,
+	}
+	return &listDataSource[permissionModel]{
 		entity:      permissionEntity,
 		name:        "permissions",
 		description: "Lists permissions, optionally only those of one role, one organization or one subject.",
-		args: map[string]dschema.Attribute{
-			"role_id":         filterArgument("Only permissions of this role."),
-			"organization_id": filterArgument("Only permissions of roles of this organization."),
-			"subject":         filterArgument("Only permissions on this subject."),
-		},
-		query: func(_ context.Context, f *permissionsModel) (string, provisioning.Query, diag.Diagnostics) {
-			if !f.OrganizationID.IsNull() && f.RoleID.IsNull() {
-				// the organization's nested list is the documented way to scope by organization
-				return "organizations/" + f.OrganizationID.ValueString() + "/permissions",
-					provisioning.Query{Filters: filters("subject_eq", f.Subject)}, nil
+		args:        args,
+		path: func(values map[string]string) (string, map[string]string) {
+			org, byOrg := values["organization_id"]
+			if _, byRole := values["role_id"]; byOrg && !byRole {
+				// the organization's nested list is the documented way to scope by
+				// organization; there only the subject filters
+				return "organizations/" + org + "/permissions", listFilters([]listArg{subject}, values)
 			}
-			return "permissions", provisioning.Query{Filters: filters(
-				"role_id_eq", f.RoleID, "organization_id_eq", f.OrganizationID, "subject_eq", f.Subject,
-			)}, nil
+			return "permissions", listFilters(args, values)
 		},
-		items: func(f *permissionsModel) *types.List { return &f.Items },
 	}
 }

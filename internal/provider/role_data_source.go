@@ -4,11 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewRoleDataSource finds one role: by id, or in an organization by kind
@@ -29,29 +25,16 @@ func NewRoleDataSource() datasource.DataSource {
 	}
 }
 
-type rolesModel struct {
-	OrganizationID types.String `tfsdk:"organization_id"`
-	Kind           types.String `tfsdk:"kind"`
-	Name           types.String `tfsdk:"name"`
-	Items          types.List   `tfsdk:"items"`
-}
-
 // NewRolesDataSource lists roles.
 func NewRolesDataSource() datasource.DataSource {
-	return &listDataSource[roleModel, rolesModel]{
+	return &listDataSource[roleModel]{
 		entity:      roleEntity,
 		name:        "roles",
 		description: "Lists roles, optionally only those of one organization, of one kind or with one name.",
-		args: map[string]dschema.Attribute{
-			"organization_id": filterArgument("Only roles of this organization."),
-			"kind":            filterArgument("Only roles of this kind: `admin`, `read_only` or `custom`."),
-			"name":            filterArgument("Only roles with exactly this name."),
+		args: []listArg{
+			{"organization_id", "organization_id_eq", "Only roles of this organization."},
+			{"kind", "kind_eq", "Only roles of this kind: `admin`, `read_only` or `custom`."},
+			{"name", "name_eq", "Only roles with exactly this name."},
 		},
-		query: func(_ context.Context, f *rolesModel) (string, provisioning.Query, diag.Diagnostics) {
-			return "roles", provisioning.Query{Filters: filters(
-				"organization_id_eq", f.OrganizationID, "kind_eq", f.Kind, "name_eq", f.Name,
-			)}, nil
-		},
-		items: func(f *rolesModel) *types.List { return &f.Items },
 	}
 }

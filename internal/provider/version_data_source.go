@@ -5,13 +5,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // Versions are the API's audit trail of memberships, permissions and roles:
@@ -71,35 +69,20 @@ func NewVersionDataSource() datasource.DataSource {
 	}
 }
 
-type versionsModel struct {
-	ResourceType types.String `tfsdk:"resource_type"`
-	ResourceID   types.String `tfsdk:"resource_id"`
-	Event        types.String `tfsdk:"event"`
-	CreatedAfter types.String `tfsdk:"created_after"`
-	Items        types.List   `tfsdk:"items"`
-}
-
 // NewVersionsDataSource lists versions: who changed what, and when.
 func NewVersionsDataSource() datasource.DataSource {
-	return &listDataSource[versionModel, versionsModel]{
+	return &listDataSource[versionModel]{
 		entity: versionEntity,
 		name:   "versions",
 		description: "Lists versions — the audit trail of changes to memberships, permissions and roles (kept for a year) — " +
 			"optionally of one type of object, one object, one event, or since a point in time. A pipeline uses it to show who " +
 			"changed what since the last apply.",
-		args: map[string]dschema.Attribute{
-			"resource_type": filterArgument("Only versions of this type of object: `memberships`, `permissions` or `roles`."),
-			"resource_id":   filterArgument("Only versions of the object with this id."),
-			"event":         filterArgument("Only versions of this event: `create`, `update` or `destroy`."),
-			"created_after": filterArgument("Only versions recorded after this time (RFC 3339, e.g. `2026-11-01T00:00:00Z`), " +
-				"such as the time of the last apply."),
+		args: []listArg{
+			{"resource_type", "resource_type_eq", "Only versions of this type of object: `memberships`, `permissions` or `roles`."},
+			{"resource_id", "resource_id_eq", "Only versions of the object with this id."},
+			{"event", "event_eq", "Only versions of this event: `create`, `update` or `destroy`."},
+			{"created_after", "created_at_gt", "Only versions recorded after this time (RFC 3339, e.g. `2026-11-01T00:00:00Z`), " +
+				"such as the time of the last apply."},
 		},
-		query: func(_ context.Context, f *versionsModel) (string, provisioning.Query, diag.Diagnostics) {
-			return "versions", provisioning.Query{Filters: filters(
-				"resource_type_eq", f.ResourceType, "resource_id_eq", f.ResourceID,
-				"event_eq", f.Event, "created_at_gt", f.CreatedAfter,
-			)}, nil
-		},
-		items: func(f *versionsModel) *types.List { return &f.Items },
 	}
 }

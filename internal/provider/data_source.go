@@ -206,19 +206,19 @@ func (d *listDataSource[M]) Read(ctx context.Context, req datasource.ReadRequest
 		resp.Diagnostics.Append(apiErrorDiags("Could not list "+d.name, err, d.entity.schema().Attributes)...)
 		return
 	}
-	full := dataSourceAttributes(d.entity.schema().Attributes)
+	shape := newItemShape(dataSourceAttributes(d.entity.schema().Attributes))
 	items := make([]attr.Value, len(found))
 	for i := range found {
 		var m M
 		resp.Diagnostics.Append(d.entity.fill(ctx, &found[i], &m)...)
-		item, diags := listItem(ctx, full, &m)
+		item, diags := shape.item(ctx, &m)
 		resp.Diagnostics.Append(diags...)
 		items[i] = item
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	list, diags := types.ListValue(types.ObjectType{AttrTypes: attributeTypes(listItemAttributes(full))}, items)
+	list, diags := types.ListValue(types.ObjectType{AttrTypes: shape.itemTypes}, items)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -247,17 +247,32 @@ func listItemAttributes(in map[string]dschema.Attribute) map[string]dschema.Attr
 	return out
 }
 
-// listItem converts one model to an item of a plural data source.
-func listItem(ctx context.Context, full map[string]dschema.Attribute, m any) (attr.Value, diag.Diagnostics) {
-	obj, diags := types.ObjectValueFrom(ctx, attributeTypes(full), m)
+// itemShape is what converting models to list items needs, worked out once
+// per read rather than once per item.
+type itemShape struct {
+	dynamic   []string             // the dynamic attributes, sent as JSON text
+	fullTypes map[string]attr.Type // the model's object type
+	itemTypes map[string]attr.Type // the item's object type
+}
+
+func newItemShape(full map[string]dschema.Attribute) itemShape {
+	s := itemShape{fullTypes: attributeTypes(full), itemTypes: attributeTypes(listItemAttributes(full))}
+	for k, a := range full {
+		if _, ok := a.(dschema.DynamicAttribute); ok {
+			s.dynamic = append(s.dynamic, k)
+		}
+	}
+	return s
+}
+
+// item converts one model to an item of a plural data source.
+func (s itemShape) item(ctx context.Context, m any) (attr.Value, diag.Diagnostics) {
+	obj, diags := types.ObjectValueFrom(ctx, s.fullTypes, m)
 	if diags.HasError() {
 		return nil, diags
 	}
 	attrs := obj.Attributes()
-	for k, a := range full {
-		if _, ok := a.(dschema.DynamicAttribute); !ok {
-			continue
-		}
+	for _, k := range s.dynamic {
 		v, _ := attrs[k].(basetypes.DynamicValuable)
 		attrs[k] = jsontypes.NewNormalizedNull()
 		if v == nil {
@@ -279,7 +294,7 @@ func listItem(ctx context.Context, full map[string]dschema.Attribute, m any) (at
 			diags.AddError("Could not encode "+k, err.Error())
 		}
 	}
-	item, d := types.ObjectValue(attributeTypes(listItemAttributes(full)), attrs)
+	item, d := types.ObjectValue(s.itemTypes, attrs)
 	diags.Append(d...)
 	return item, diags
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -221,7 +222,7 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	// Role and filters as the API holds them: an owned membership that
 	// differs makes the difference show in the plan.
-	for _, entity := range sortedKeys(owned) {
+	for _, entity := range slices.Sorted(maps.Keys(owned)) {
 		am := byID[owned[entity]]
 		if role := am.Rel("role").ID(); role != state.RoleID.ValueString() {
 			state.RoleID = types.StringValue(role)
@@ -251,7 +252,7 @@ func (r *roleAssignmentResource) Update(ctx context.Context, req resource.Update
 	wanted := setStrings(ctx, plan.EntityIDs, &resp.Diagnostics)
 
 	// Revoke what left the set.
-	for _, entity := range sortedKeys(owned) {
+	for _, entity := range slices.Sorted(maps.Keys(owned)) {
 		if slices.Contains(wanted, entity) {
 			continue
 		}
@@ -266,7 +267,7 @@ func (r *roleAssignmentResource) Update(ctx context.Context, req resource.Update
 	if !resp.Diagnostics.HasError() && (!plan.RoleID.Equal(state.RoleID) || !sameFilters) {
 		filters, d := apiFilters(plan.Filters)
 		resp.Diagnostics.Append(d...)
-		for _, entity := range sortedKeys(owned) {
+		for _, entity := range slices.Sorted(maps.Keys(owned)) {
 			body := &jsonapi.Resource{Type: "application_memberships", ID: owned[entity], Attributes: map[string]any{"filters": filters}}
 			body.SetRel("role", jsonapi.ToOne("roles", plan.RoleID.ValueString()))
 			if _, err := r.client.Update(ctx, body); err != nil {
@@ -301,7 +302,7 @@ func (r *roleAssignmentResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	owned := mapStrings(ctx, state.ApplicationMembershipIDs, &resp.Diagnostics)
-	for _, entity := range sortedKeys(owned) {
+	for _, entity := range slices.Sorted(maps.Keys(owned)) {
 		if err := r.client.Delete(ctx, "application_memberships", owned[entity]); err != nil && !provisioning.IsNotFound(err) {
 			resp.Diagnostics.Append(apiErrorDiags("Could not revoke the role from "+entity, err, nil)...)
 			// Keep in the state what could not be revoked.
@@ -356,7 +357,7 @@ func (r *roleAssignmentResource) setOwned(ctx context.Context, m *roleAssignment
 	diags.Append(d...)
 	m.ApplicationMembershipIDs = ids
 	entities := make([]attr.Value, 0, len(owned))
-	for _, e := range sortedKeys(owned) {
+	for _, e := range slices.Sorted(maps.Keys(owned)) {
 		entities = append(entities, types.StringValue(e))
 	}
 	m.EntityIDs = types.SetValueMust(types.StringType, entities)
@@ -404,13 +405,4 @@ func mapStrings(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[s
 		diags.Append(m.ElementsAs(ctx, &out, false)...)
 	}
 	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

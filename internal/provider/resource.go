@@ -169,12 +169,15 @@ func (r *jsonapiResource[M]) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	attrs := r.entity.schema().Attributes
+	unknown := func(name string) tftypes.Value {
+		return tftypes.NewValue(attrs[name].GetType().TerraformType(ctx), tftypes.UnknownValue)
+	}
 	value := func(raw tftypes.Value, name string) tftypes.Value {
 		v, _, err := tftypes.WalkAttributePath(raw, tftypes.NewAttributePath().WithAttributeName(name))
 		if tv, ok := v.(tftypes.Value); ok && err == nil {
 			return tv
 		}
-		return tftypes.NewValue(attrs[name].GetType().TerraformType(ctx), tftypes.UnknownValue)
+		return unknown(name)
 	}
 	set := func(name string, v tftypes.Value) {
 		av, err := attrs[name].GetType().ValueFromTerraform(ctx, v)
@@ -183,9 +186,6 @@ func (r *jsonapiResource[M]) ModifyPlan(ctx context.Context, req resource.Modify
 			return
 		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), av)...)
-	}
-	unknown := func(name string) tftypes.Value {
-		return tftypes.NewValue(attrs[name].GetType().TerraformType(ctx), tftypes.UnknownValue)
 	}
 	set("updated_at", unknown("updated_at")) // every update changes it
 	for name, deps := range r.entity.derived {

@@ -126,6 +126,29 @@ type Resource struct {
 	Relationships map[string]Relationship `json:"relationships,omitempty"`
 	Links         map[string]string       `json:"links,omitempty"`
 	Meta          map[string]any          `json:"meta,omitempty"`
+	// Included are the included objects of the document the resource came
+	// in (never encoded): see Related.
+	Included []Resource `json:"-"`
+}
+
+// Related gives the included objects a relationship of the resource points
+// to (those the answer carried).
+func (r *Resource) Related(name string) []Resource {
+	rel := r.Rel(name)
+	ids := map[Identifier]bool{}
+	if rel.One != nil {
+		ids[*rel.One] = true
+	}
+	for _, id := range rel.Many {
+		ids[id] = true
+	}
+	var out []Resource
+	for _, inc := range r.Included {
+		if ids[Identifier{Type: inc.Type, ID: inc.ID}] {
+			out = append(out, inc)
+		}
+	}
+	return out
 }
 
 // MarshalJSON always writes an attributes object, empty if need be: the
@@ -229,6 +252,7 @@ func (d *Document) One() (*Resource, error) {
 	if err := Unmarshal(d.Data, &r); err != nil {
 		return nil, fmt.Errorf("jsonapi: decoding resource: %w", err)
 	}
+	r.Included = d.Included
 	return &r, nil
 }
 
@@ -240,6 +264,9 @@ func (d *Document) Many() ([]Resource, error) {
 	}
 	if err := Unmarshal(d.Data, &rs); err != nil {
 		return nil, fmt.Errorf("jsonapi: decoding resource list: %w", err)
+	}
+	for i := range rs {
+		rs[i].Included = d.Included
 	}
 	return rs, nil
 }

@@ -74,15 +74,24 @@ func defaultExpiresIn(kind string) int64 {
 }
 
 var apiCredentialEntity = &entity[apiCredentialModel]{
-	derived:    map[string][]string{"scopes": {"role_id"}},
-	name:       "api_credential",
-	apiType:    "api_credentials",
-	include:    []string{"organization", "role"},
-	createOnly: []string{"kind", "mode", "custom", "organization"},
-	schema:     apiCredentialSchema,
-	write:      writeAPICredential,
-	read:       readAPICredential,
-	validate:   validateAPICredential,
+	derived: map[string][]string{"scopes": {"role_id"}},
+	name:    "api_credential",
+	apiType: "api_credentials",
+	include: []string{"organization", "role"},
+	naturalKey: []keyPart{
+		{api: "organization", filter: "organization_id_eq"}, {api: "name", filter: "name_eq"}, {api: "kind", filter: "kind_eq"},
+	},
+	filters: []filterArg{
+		{name: "organization_id", filter: "organization_id_eq", description: "Only credentials of this organization.", key: true},
+		{name: "role_id", filter: "role_id_eq", description: "Only credentials with this role."},
+		{name: "kind", filter: "kind_eq", description: "Only credentials of this kind, e.g. `integration` or `sales_channel`."},
+		{name: "mode", filter: "mode_eq", description: "Only credentials of this mode: `test` or `live`."},
+		{name: "name", filter: "name_eq", description: "Only credentials with exactly this name.", key: true},
+	},
+	schema:   apiCredentialSchema,
+	write:    writeAPICredential,
+	read:     readAPICredential,
+	validate: validateAPICredential,
 }
 
 func apiCredentialSchema() schema.Schema {
@@ -133,7 +142,7 @@ func apiCredentialSchema() schema.Schema {
 			"custom": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Whether the credential backs a custom (forked) Dashboard app; `false` when omitted. " +
+				MarkdownDescription: "Whether the credential backs a custom (forked) Dashboard app. `false` when omitted. " +
 					"Changing it replaces the credential.",
 				PlanModifiers: []planmodifier.Bool{
 					boolplanmodifier.UseStateForUnknown(),

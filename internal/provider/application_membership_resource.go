@@ -34,13 +34,25 @@ type applicationMembershipModel struct {
 }
 
 var applicationMembershipEntity = &entity[applicationMembershipModel]{
-	name:       "application_membership",
-	apiType:    "application_memberships",
-	include:    []string{"api_credential", "organization", "role", "membership", "membership_profile"},
-	createOnly: []string{"api_credential", "membership", "organization"},
-	schema:     applicationMembershipSchema,
-	write:      writeApplicationMembership,
-	read:       readApplicationMembership,
+	name:    "application_membership",
+	apiType: "application_memberships",
+	include: []string{"api_credential", "organization", "role", "membership", "membership_profile"},
+	naturalKey: []keyPart{
+		{api: "api_credential", filter: "api_credential_id_eq"},
+		{api: "membership", filter: "membership_id_eq"},
+		{api: "membership_profile", filter: "membership_profile_id_eq"},
+	},
+	keyUnique: true,
+	filters: []filterArg{
+		{name: "organization_id", filter: "organization_id_eq", description: "Only application memberships of this organization."},
+		{name: "api_credential_id", filter: "api_credential_id_eq", description: "Only application memberships of this API credential.", key: true},
+		{name: "role_id", filter: "role_id_eq", description: "Only application memberships with this role."},
+		{name: "membership_id", filter: "membership_id_eq", description: "Only application memberships of this membership.", key: true},
+		{name: "membership_profile_id", filter: "membership_profile_id_eq", description: "Only application memberships of this membership profile.", key: true},
+	},
+	schema: applicationMembershipSchema,
+	write:  writeApplicationMembership,
+	read:   readApplicationMembership,
 	configValidators: []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("membership_id"), path.MatchRoot("membership_profile_id")),
 	},

@@ -22,42 +22,38 @@ import (
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
-// lookup is how a singular data source finds its object: by id (one GET) or
-// by a natural key (one list query that must match exactly one object).
-type lookup struct {
-	id    string
-	path  string // list path, e.g. "organizations/<id>/roles"
-	query provisioning.Query
-	what  string // the key in words, for "no X found with ..." messages
-}
-
 // objectDataSource is the singular data source of an entity: every attribute
-// of the resource, computed, plus the lookup arguments.
+// of the resource, computed, plus the lookup arguments: id, and the entity's
+// key filters (one list query that must match exactly one object).
 type objectDataSource[M any] struct {
-	client *provisioning.Client
-	entity *entity[M]
-	// keys are the attributes (besides id) that may be given to find the object.
-	keys        []string
-	singleton   bool // the object needs no lookup (the signed-in user): id is computed only
+	client      *provisioning.Client
+	entity      *entity[M]
 	description string
-	find        func(ctx context.Context, m *M) (lookup, diag.Diagnostics)
 }
 
 func (d *objectDataSource[M]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + d.entity.name
 }
 
-func (d *objectDataSource[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	rs := d.entity.schema()
-	attrs := dataSourceAttributes(rs.Attributes)
-	keys := d.keys
-	if !d.singleton {
-		keys = append([]string{"id"}, keys...)
+// lookupNames are the arguments that find the object: id and the key
+// filters (none for a singleton).
+func (d *objectDataSource[M]) lookupNames() []string {
+	if d.entity.singleton != "" {
+		return nil
 	}
-	for _, k := range keys {
+	names := []string{"id"}
+	for _, k := range d.entity.keyFilters() {
+		names = append(names, k.name)
+	}
+	return names
+}
+
+func (d *objectDataSource[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := dataSourceAttributes(d.entity.attributes())
+	for _, k := range d.lookupNames() {
 		attrs[k] = lookupArgument(attrs[k])
 	}
-	if len(d.keys) == 0 && !d.singleton {
+	if len(d.lookupNames()) == 1 {
 		// Found by id only: say so in the schema rather than at read time.
 		if id, ok := attrs["id"].(dschema.StringAttribute); ok {
 			id.Optional, id.Required, id.Computed = false, true, false
@@ -72,8 +68,14 @@ func (d *objectDataSource[M]) Configure(_ context.Context, req datasource.Config
 }
 
 func (d *objectDataSource[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	given := map[string]string{}
+	for _, name := range d.lookupNames() {
+		var v types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
+		if !v.IsNull() && !v.IsUnknown() {
+			given[name] = v.ValueString()
+		}
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -81,94 +83,68 @@ func (d *objectDataSource[M]) Read(ctx context.Context, req datasource.ReadReque
 		resp.Diagnostics.AddError("Provider not configured", errNotConfigured.Error())
 		return
 	}
-	l, diags := d.find(ctx, &m)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	obj, err := d.find(ctx, given)
+	if err != nil {
+		resp.Diagnostics.Append(errorDiags("Could not read "+d.entity.title(), err, d.entity.attributes())...)
 		return
 	}
-	summary := fmt.Sprintf("Could not read %s", d.entity.title())
-	var obj *jsonapi.Resource
-	if l.id != "" {
-		var err error
-		obj, err = d.entity.fetch(ctx, d.client, l.id)
-		if err != nil {
-			resp.Diagnostics.Append(apiErrorDiags(summary, err, d.entity.schema().Attributes)...)
-			return
-		}
-	} else {
-		l.query.Include = d.entity.include
-		found, err := d.client.List(ctx, l.path, l.query)
-		if err != nil {
-			resp.Diagnostics.Append(apiErrorDiags(summary, err, d.entity.schema().Attributes)...)
-			return
-		}
-		switch len(found) {
-		case 0:
-			resp.Diagnostics.AddError(summary, fmt.Sprintf("No %s found with %s.", d.entity.title(), l.what))
-			return
-		case 1:
-			obj = &found[0]
-		default:
-			ids := make([]string, 0, len(found))
-			for _, f := range found {
-				ids = append(ids, f.ID)
-			}
-			resp.Diagnostics.AddError(summary, fmt.Sprintf("%d objects match %s (ids %s); narrow the lookup or use id.",
-				len(found), l.what, strings.Join(ids, ", ")))
-			return
-		}
-	}
+	var m M
 	resp.Diagnostics.Append(d.entity.fill(ctx, obj, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// listArg is one filter argument of a plural data source: an optional string
-// that, when set, becomes an API filter.
-type listArg struct {
-	name        string // the argument, e.g. "organization_id"
-	filter      string // the API predicate, e.g. "organization_id_eq"
-	description string
+// find reads the object by id (one GET), or by every key given, ANDed (one
+// list query that must match exactly one object).
+func (d *objectDataSource[M]) find(ctx context.Context, given map[string]string) (*jsonapi.Resource, error) {
+	if id, ok := given["id"]; ok || d.entity.singleton != "" {
+		return d.entity.fetch(ctx, d.client, id)
+	}
+	var keys, what []string
+	for _, k := range d.entity.keyFilters() {
+		keys = append(keys, k.name)
+		if v, ok := given[k.name]; ok {
+			what = append(what, fmt.Sprintf("%s = %q", k.name, v))
+		}
+	}
+	if len(what) == 0 {
+		return nil, &attrError{summary: "Missing lookup argument", detail: "Set id, or at least one of: " + strings.Join(keys, ", ") + "."}
+	}
+	found, err := d.entity.list(ctx, d.client, given)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(found) == 0:
+		return nil, &attrError{summary: "Could not read " + d.entity.title(),
+			detail: fmt.Sprintf("No %s found with %s.", d.entity.title(), strings.Join(what, " and "))}
+	case len(found) > 1:
+		return nil, &attrError{summary: "Could not read " + d.entity.title(),
+			detail: fmt.Sprintf("%d objects match %s (ids %s); narrow the lookup or use id.", len(found), strings.Join(what, " and "), ids(found))}
+	}
+	return &found[0], nil
 }
 
-// listDataSource is the plural data source of an entity: filter arguments and
-// an `items` list with every attribute of the resource. It lists the
-// collection named like the data source, filtered by the arguments given.
+// listDataSource is the plural data source of an entity: the entity's filter
+// arguments and an `items` list with every attribute of the resource. It is
+// named like the entity's collection.
 type listDataSource[M any] struct {
 	client      *provisioning.Client
 	entity      *entity[M]
-	name        string // e.g. "roles"; also the list path
 	description string
-	args        []listArg
-	// path, when set, chooses the list path and filters from the arguments
-	// given (values has only those set) instead of the default.
-	path func(values map[string]string) (listPath string, filters map[string]string)
-}
-
-// listFilters maps the arguments given (values, by argument name) to their
-// API filters.
-func listFilters(args []listArg, values map[string]string) map[string]string {
-	out := map[string]string{}
-	for _, a := range args {
-		if v, ok := values[a.name]; ok {
-			out[a.filter] = v
-		}
-	}
-	return out
 }
 
 func (d *listDataSource[M]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.name
+	resp.TypeName = req.ProviderTypeName + "_" + d.entity.apiType
 }
 
 func (d *listDataSource[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := make(map[string]dschema.Attribute, len(d.args)+1)
-	for _, a := range d.args {
-		attrs[a.name] = filterArgument(a.description)
+	attrs := make(map[string]dschema.Attribute, len(d.entity.filters)+1)
+	for _, a := range d.entity.filters {
+		attrs[a.name] = dschema.StringAttribute{Optional: true, MarkdownDescription: a.description}
 	}
 	attrs["items"] = dschema.ListNestedAttribute{
 		Computed:            true,
 		MarkdownDescription: fmt.Sprintf("The matching %s objects, every page read. Each has the attributes of `clprovisioning_%s`.", d.entity.title(), d.entity.name),
-		NestedObject:        dschema.NestedAttributeObject{Attributes: listItemAttributes(dataSourceAttributes(d.entity.schema().Attributes))},
+		NestedObject:        dschema.NestedAttributeObject{Attributes: listItemAttributes(dataSourceAttributes(d.entity.attributes()))},
 	}
 	resp.Schema = dschema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }
@@ -178,9 +154,10 @@ func (d *listDataSource[M]) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *listDataSource[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	configured := make([]types.String, len(d.args))
+	filters := d.entity.filters
+	configured := make([]types.String, len(filters))
 	values := map[string]string{}
-	for i, a := range d.args {
+	for i, a := range filters {
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(a.name), &configured[i])...)
 		if v := configured[i]; !v.IsNull() && !v.IsUnknown() {
 			values[a.name] = v.ValueString()
@@ -193,20 +170,12 @@ func (d *listDataSource[M]) Read(ctx context.Context, req datasource.ReadRequest
 		resp.Diagnostics.AddError("Provider not configured", errNotConfigured.Error())
 		return
 	}
-	var q provisioning.Query
-	listPath := d.name
-	if d.path != nil {
-		listPath, q.Filters = d.path(values)
-	} else {
-		q.Filters = listFilters(d.args, values)
-	}
-	q.Include = d.entity.include
-	found, err := d.client.List(ctx, listPath, q)
+	found, err := d.entity.list(ctx, d.client, values)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiags("Could not list "+d.name, err, d.entity.schema().Attributes)...)
+		resp.Diagnostics.Append(errorDiags("Could not list "+d.entity.apiType, err, d.entity.attributes())...)
 		return
 	}
-	shape := newItemShape(dataSourceAttributes(d.entity.schema().Attributes))
+	shape := newItemShape(dataSourceAttributes(d.entity.attributes()))
 	items := make([]attr.Value, len(found))
 	for i := range found {
 		var m M
@@ -223,7 +192,7 @@ func (d *listDataSource[M]) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for i, a := range d.args {
+	for i, a := range filters {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(a.name), configured[i])...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("items"), list)...)
@@ -338,7 +307,7 @@ func dataSourceAttributes(in map[string]rschema.Attribute) map[string]dschema.At
 
 // resourceOnlySentence matches what a resource description says about
 // writing the attribute, which means nothing on a data source.
-var resourceOnlySentence = regexp.MustCompile(`(?i)changing it|removing (it|the)|import with|when (not set|omitted|neither)|left as it is|defaults to|clears? (it|them)|on the next apply`)
+var resourceOnlySentence = regexp.MustCompile(`(?i)changing it|removing (it|the)|import with|when (not set|omitted|neither)|left as it is|defaults to|clears? (it|them)|on the next apply|setting it`)
 
 // readOnlyDescription keeps the sentences of a resource attribute's
 // description that still hold for a read-only copy of it.
@@ -381,42 +350,4 @@ func dataSourceAttribute(a rschema.Attribute) dschema.Attribute {
 		return dschema.SingleNestedAttribute{Computed: true, Attributes: dataSourceAttributes(v.Attributes), MarkdownDescription: desc}
 	}
 	panic(fmt.Sprintf("dataSourceAttribute: unsupported attribute type %T", a))
-}
-
-// keyFilter is one natural-key argument of a singular data source.
-type keyFilter struct {
-	name   string       // attribute name, for messages
-	value  types.String // the configured value
-	filter string       // the API filter, e.g. "name_eq"
-}
-
-// findBy builds the lookup of a singular data source: by id when given,
-// otherwise by every key given, ANDed. fixed filters (such as the parent
-// organization) are added to the query but not required to be set here.
-func findBy(id types.String, listPath string, keys []keyFilter) (lookup, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if !id.IsNull() && !id.IsUnknown() {
-		return lookup{id: id.ValueString()}, diags
-	}
-	l := lookup{path: listPath, query: provisioning.Query{Filters: map[string]string{}}}
-	var names, given []string
-	for _, k := range keys {
-		names = append(names, k.name)
-		if k.value.IsNull() || k.value.IsUnknown() {
-			continue
-		}
-		l.query.Filters[k.filter] = k.value.ValueString()
-		given = append(given, fmt.Sprintf("%s = %q", k.name, k.value.ValueString()))
-	}
-	if len(given) == 0 {
-		diags.AddError("Missing lookup argument", "Set id, or at least one of: "+strings.Join(names, ", ")+".")
-		return l, diags
-	}
-	l.what = strings.Join(given, " and ")
-	return l, diags
-}
-
-// filterArgument is an optional string argument of a plural data source.
-func filterArgument(desc string) dschema.StringAttribute {
-	return dschema.StringAttribute{Optional: true, MarkdownDescription: desc}
 }

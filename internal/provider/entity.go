@@ -2,108 +2,27 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
-// commonModel holds the attributes every Provisioning object has. Models
-// embed it; the framework flattens embedded structs.
-type commonModel struct {
-	ID              types.String `tfsdk:"id"`
-	CreatedAt       types.String `tfsdk:"created_at"`
-	UpdatedAt       types.String `tfsdk:"updated_at"`
-	Reference       types.String `tfsdk:"reference"`
-	ReferenceOrigin types.String `tfsdk:"reference_origin"`
-	Metadata        types.Map    `tfsdk:"metadata"`
-}
-
-func (c *commonModel) common() *commonModel { return c }
-
-// model is what every entity model satisfies (through commonModel).
-type model interface {
-	common() *commonModel
-}
-
-// common gives the attributes every model shares. Every entity model embeds
-// commonModel, so the assertion only fails on a programming error.
-func common[M any](m *M) *commonModel {
-	c, ok := any(m).(model)
-	if !ok {
-		panic(fmt.Sprintf("%T does not embed commonModel", m))
-	}
-	return c.common()
-}
-
-func (c *commonModel) fromAPI(r *jsonapi.Resource) {
-	c.ID = types.StringValue(r.ID)
-	c.CreatedAt = tfString(r, "created_at")
-	c.UpdatedAt = tfString(r, "updated_at")
-	c.Reference = tfString(r, "reference")
-	c.ReferenceOrigin = tfString(r, "reference_origin")
-	c.Metadata = tfMetadata(r)
-}
-
-func (c *commonModel) toAPI(ctx context.Context, attrs map[string]any) diag.Diagnostics {
-	attrs["reference"] = apiString(c.Reference)
-	attrs["reference_origin"] = apiString(c.ReferenceOrigin)
-	md, d := apiMetadata(ctx, c.Metadata)
-	attrs["metadata"] = md
-	return d
-}
-
-// withCommon adds the common attributes to a resource schema's attributes.
-func withCommon(attrs map[string]schema.Attribute) map[string]schema.Attribute {
-	attrs["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "The object's ID. Import with this ID.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-	attrs["created_at"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "When the object was created (ISO 8601).",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-	attrs["updated_at"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "When the object was last updated (ISO 8601).",
-	}
-	attrs["reference"] = schema.StringAttribute{
-		Optional:            true,
-		MarkdownDescription: "Any external identifier for the object (for example an ERP or CRM id). Removing it clears it.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
-	attrs["reference_origin"] = schema.StringAttribute{
-		Optional:            true,
-		MarkdownDescription: "The third-party system that defines `reference`. Removing it clears it.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
-	attrs["metadata"] = schema.MapAttribute{
-		Optional:    true,
-		ElementType: types.StringType,
-		MarkdownDescription: "Key-value pairs attached to the object. Values set outside Terraform that are not strings " +
-			"show as their JSON text. Removing the map clears it; an empty map is not allowed (omit it instead).",
-		Validators: []validator.Map{mapvalidator.SizeAtLeast(1)},
-	}
-	return attrs
-}
-
 // entity describes how one Provisioning object maps to Terraform: the one
-// description that the generic resource and data sources work from.
+// description that the generic resource, data sources, list resources and
+// identity work from. Every fact is declared once; what can be derived (the
+// create-only attributes from the schema's RequiresReplace, the data
+// sources' schemas and lookups from the resource schema and the filters) is
+// derived, and tests over every entity check the rest (derived values,
+// filters, hooks).
 type entity[M any] struct {
 	name    string   // Terraform name without the provider prefix, e.g. "role"
 	apiType string   // JSON:API type and path, e.g. "roles"
@@ -117,19 +36,36 @@ type entity[M any] struct {
 	// write returns the entity-specific writable attributes (nil = null) and
 	// relationships of a model.
 	write func(ctx context.Context, m *M) (map[string]any, map[string]jsonapi.Relationship, diag.Diagnostics)
-	// createOnly names attributes and relationships the update schema does not
-	// have; they are RequiresReplace and never sent in a PATCH.
-	createOnly []string
 
-	// delete overrides the default DELETE (for objects the API cannot delete).
-	delete func(ctx context.Context, c *provisioning.Client, m *M) diag.Diagnostics
-	// create overrides the plain POST (for adopting leftovers or singletons).
-	create func(ctx context.Context, c *provisioning.Client, plan *M, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics)
-	// get overrides the plain GET by id (for the user singleton).
-	get func(ctx context.Context, c *provisioning.Client, id string) (*jsonapi.Resource, error)
-	// update overrides the plain PATCH of body (for actions that ride along
-	// an update, such as resending an invitation).
-	update func(ctx context.Context, c *provisioning.Client, plan, state *M, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics)
+	// filters are the ways to narrow a list of the entity, in one place:
+	// the plural data source's arguments, the list resource's configuration,
+	// and (those marked key) the singular data source's lookup arguments.
+	filters []filterArg
+	// listPath, when set, chooses the list path and API filters from the
+	// filter arguments given (values has only those set).
+	listPath func(values map[string]string) (path string, apiFilters map[string]string)
+
+	// naturalKey identifies one object among its siblings (an organization's
+	// membership by e-mail, a role's permission by subject...). A create
+	// whose outcome is unknown looks the object up by it to adopt it rather
+	// than create a duplicate; a create refused because the object exists
+	// names the one found. Nil: no natural key (the object is never adopted).
+	naturalKey []keyPart
+	// keyUnique: the API itself refuses a second object with the natural key
+	// (so a create needs no lookup before its POST).
+	keyUnique bool
+
+	// singleton is the path of an object that exists once per user and has
+	// no id in its path (the user): create adopts it with one PATCH of every
+	// value, read and update address the path, destroy forgets it.
+	singleton string
+	// forget, when set, is why destroy cannot delete the object: destroy
+	// removes it from the state with this warning (after hooks.remove, when
+	// there is one).
+	forget string
+
+	hooks hooks[M]
+
 	// validate checks a configuration across attributes, at plan time.
 	validate func(ctx context.Context, m *M) diag.Diagnostics
 	// configValidators are declarative cross-attribute rules (exactly one of...).
@@ -138,6 +74,63 @@ type entity[M any] struct {
 	// the arguments each depends on: planned unknown when one of those
 	// changes, kept from the state otherwise.
 	derived map[string][]string
+	// writeOnly maps each write-only argument to the argument whose change
+	// sends it again (client_secret_wo -> client_secret_wo_version). The
+	// generic Create and Update read them from the configuration, the only
+	// place Terraform keeps them.
+	writeOnly map[string]string
+
+	once      sync.Once
+	cached    schema.Schema
+	immutable map[string]bool // API names of create-only attributes and relationships
+}
+
+// hooks are what an entity adds around the generic work. They adjust the
+// request body or act beside it, and return plain errors: the generic code
+// turns every error into diagnostics once, pointed at the attribute named by
+// the API (or by an attrError).
+type hooks[M any] struct {
+	// beforeCreate adjusts the body of the POST (or the singleton's PATCH).
+	beforeCreate func(ctx context.Context, x *exchange, plan *M, body *jsonapi.Resource) error
+	// beforeUpdate adjusts the body of the PATCH, or acts first (an action
+	// riding along an update). An update with nothing left to send reads the
+	// object back instead.
+	beforeUpdate func(ctx context.Context, x *exchange, plan, state *M, body *jsonapi.Resource) error
+	// beforeDelete refuses a destroy the API would refuse, in better words.
+	beforeDelete func(ctx context.Context, x *exchange, state *M) error
+	// remove empties an object the API cannot delete (revoke a permission's
+	// rights); used with forget.
+	remove func(ctx context.Context, x *exchange, state *M) error
+	// adoptable tells whether an existing object with the create's natural
+	// key may be taken over with a PATCH (a permission emptied by an earlier
+	// destroy). Without it, such an object is reported with its import block.
+	adoptable func(existing *jsonapi.Resource) bool
+}
+
+// exchange is what a hook works with: the client, and warnings to show.
+type exchange struct {
+	client   *provisioning.Client
+	warnings diag.Diagnostics
+}
+
+func (x *exchange) warn(attribute, summary, detail string) {
+	x.warnings.Append(attrDiagnostic(attribute, diag.NewWarningDiagnostic(summary, detail)))
+}
+
+// filterArg is one way to narrow a list: an optional string argument that,
+// when set, becomes an API filter.
+type filterArg struct {
+	name        string // the argument, e.g. "organization_id"
+	filter      string // the API predicate, e.g. "organization_id_eq"
+	description string // for plural data sources and list resources
+	key         bool   // also a lookup argument of the singular data source
+}
+
+// keyPart is one attribute (or relationship) of a natural key.
+type keyPart struct {
+	api    string // the API attribute or relationship name, e.g. "user_email", "organization"
+	filter string // the API predicate that narrows a list to it, e.g. "organization_id_eq"
+	fold   bool   // compared case-insensitively (e-mail addresses)
 }
 
 // title is the human name used in messages: "api_credential" -> "API credential".
@@ -145,14 +138,69 @@ func (e *entity[M]) title() string {
 	return strings.ReplaceAll(strings.ReplaceAll(e.name, "_", " "), "api ", "API ")
 }
 
-// body builds the JSON:API document of a model for a create (everything set)
-// or, when prior is given, for an update (only what changed, nulls included).
+// resourceSchema is the schema, built once.
+func (e *entity[M]) resourceSchema() schema.Schema {
+	e.once.Do(func() {
+		e.cached = e.schema()
+		e.immutable = map[string]bool{}
+		for name, a := range e.cached.Attributes {
+			if requiresReplace(a) {
+				e.immutable[strings.TrimSuffix(name, "_id")] = true
+				e.immutable[name] = true
+			}
+		}
+	})
+	return e.cached
+}
+
+func (e *entity[M]) attributes() map[string]schema.Attribute { return e.resourceSchema().Attributes }
+
+// createOnly tells whether an API attribute or relationship can only be
+// given on create: its Terraform attribute is RequiresReplace, so a PATCH
+// never carries it.
+func (e *entity[M]) createOnly(apiName string) bool {
+	e.resourceSchema()
+	return e.immutable[apiName]
+}
+
+// keyFilters are the filter arguments that find one object.
+func (e *entity[M]) keyFilters() []filterArg {
+	var keys []filterArg
+	for _, f := range e.filters {
+		if f.key {
+			keys = append(keys, f)
+		}
+	}
+	return keys
+}
+
+// list reads every object matching the filter arguments given, 25 at a time.
+func (e *entity[M]) list(ctx context.Context, c *provisioning.Client, values map[string]string) ([]jsonapi.Resource, error) {
+	q := provisioning.Query{Include: e.include}
+	listPath := e.apiType
+	if e.listPath != nil {
+		listPath, q.Filters = e.listPath(values)
+	} else {
+		q.Filters = map[string]string{}
+		for _, f := range e.filters {
+			if v, ok := values[f.name]; ok {
+				q.Filters[f.filter] = v
+			}
+		}
+	}
+	return c.List(ctx, listPath, q)
+}
+
+// body builds the JSON:API document of a model for a create (everything set;
+// for a singleton's adoption also the nulls, so that it ends as planned) or,
+// when prior is given, for an update (only what changed, nulls included,
+// never what only a create may set). Unknown values are never sent.
 func (e *entity[M]) body(ctx context.Context, m, prior *M, id string) (*jsonapi.Resource, diag.Diagnostics) {
 	attrs, rels, diags := e.writable(ctx, m)
-	r := &jsonapi.Resource{Type: e.apiType, ID: id}
+	r := &jsonapi.Resource{Type: e.apiType, ID: id, Attributes: map[string]any{}}
 	if prior == nil {
 		for k, v := range attrs {
-			if v != nil {
+			if v != unknown && (v != nil || e.singleton != "") {
 				r.SetAttr(k, v)
 			}
 		}
@@ -165,24 +213,15 @@ func (e *entity[M]) body(ctx context.Context, m, prior *M, id string) (*jsonapi.
 	}
 	oldAttrs, oldRels, d := e.writable(ctx, prior)
 	diags.Append(d...)
-	createOnly := map[string]bool{}
-	for _, k := range e.createOnly {
-		createOnly[k] = true
-	}
 	for k, v := range attrs {
-		if !createOnly[k] && !sameJSON(v, oldAttrs[k]) {
+		if v != unknown && !e.createOnly(k) && !sameJSON(v, oldAttrs[k]) {
 			r.SetAttr(k, v)
 		}
 	}
 	for k, rel := range rels {
-		if !createOnly[k] && !sameJSON(rel, oldRels[k]) {
+		if !e.createOnly(k) && !sameJSON(rel, oldRels[k]) {
 			r.SetRel(k, rel)
 		}
-	}
-	if r.Attributes == nil {
-		// The spec requires an attributes object even when only a
-		// relationship changes.
-		r.Attributes = map[string]any{}
 	}
 	return r, diags
 }
@@ -196,58 +235,107 @@ func (e *entity[M]) writable(ctx context.Context, m *M) (map[string]any, map[str
 	return attrs, rels, diags
 }
 
-// fetch reads one object with its relationship ids: one GET.
-func (e *entity[M]) fetch(ctx context.Context, c *provisioning.Client, id string) (*jsonapi.Resource, error) {
-	if e.get != nil {
-		return e.get(ctx, c, id)
-	}
-	return c.Get(ctx, e.apiType, id, e.include...)
-}
-
 // fill sets a whole model from an API object.
 func (e *entity[M]) fill(ctx context.Context, r *jsonapi.Resource, m *M) diag.Diagnostics {
 	common(m).fromAPI(r)
 	return e.read(ctx, r, m)
 }
 
-// apiErrorDiags turns an API error into diagnostics, attaching each error
-// with a source pointer to the attribute it names, so that Terraform shows
-// the API's own words next to the user's configuration line.
-func apiErrorDiags(summary string, err error, attrs map[string]schema.Attribute) diag.Diagnostics {
-	var diags diag.Diagnostics
-	apiErr, ok := provisioning.AsAPIError(err)
-	if !ok || len(apiErr.Errors) == 0 {
-		diags.AddError(summary, err.Error())
-		return diags
+// fetch reads one object with its relationship ids: one GET.
+func (e *entity[M]) fetch(ctx context.Context, c *provisioning.Client, id string) (*jsonapi.Resource, error) {
+	if e.singleton != "" {
+		return c.GetPath(ctx, e.singleton, e.include...)
 	}
-	for _, e := range apiErr.Errors {
-		detail := e.Detail
-		if detail == "" {
-			detail = e.Title
-		}
-		detail = fmt.Sprintf("%s (HTTP %d, %s %s, code %s)", detail, apiErr.StatusCode, apiErr.Method, apiErr.Path, e.Code)
-		if name := schemaAttributeFor(e.Source.Attribute(), attrs); name != "" {
-			diags.AddAttributeError(path.Root(name), summary, fmt.Sprintf("%s: %s", name, detail))
-			continue
-		}
-		diags.AddError(summary, detail)
-	}
-	return diags
+	return c.Get(ctx, e.apiType, id, e.include...)
 }
 
-// schemaAttributeFor maps an API attribute or relationship name to the
-// Terraform attribute that carries it ("role" -> "role_id").
-func schemaAttributeFor(apiName string, attrs map[string]schema.Attribute) string {
-	if apiName == "" {
-		return ""
+// update sends one PATCH of what changed (after the entity's hook), or reads
+// the object back when nothing is left to send.
+func (e *entity[M]) update(ctx context.Context, x *exchange, plan, state *M) (*jsonapi.Resource, error) {
+	id := common(state).ID.ValueString()
+	body, diags := e.body(ctx, plan, state, id)
+	if err := errorOf(diags); err != nil {
+		return nil, err
 	}
-	if _, ok := attrs[apiName]; ok {
-		return apiName
+	if h := e.hooks.beforeUpdate; h != nil {
+		if err := h(ctx, x, plan, state, body); err != nil {
+			return nil, err
+		}
 	}
-	if _, ok := attrs[apiName+"_id"]; ok {
-		return apiName + "_id"
+	if len(body.Attributes) == 0 && len(body.Relationships) == 0 {
+		return e.fetch(ctx, x.client, id)
 	}
-	return ""
+	if e.singleton != "" {
+		body.ID = "" // addressed by its path, without an id
+		return x.client.UpdatePath(ctx, e.singleton, body, e.include...)
+	}
+	return x.client.Update(ctx, body, e.include...)
 }
 
-var errNotConfigured = errors.New("the provider is not configured")
+// remove destroys the object: one DELETE (404 = done), or for objects the
+// API cannot delete, the entity's remove hook and a warning that it stays.
+func (e *entity[M]) remove(ctx context.Context, x *exchange, state *M) error {
+	id := common(state).ID.ValueString()
+	if h := e.hooks.beforeDelete; h != nil {
+		if err := h(ctx, x, state); err != nil {
+			return err
+		}
+	}
+	if e.forget == "" && e.singleton == "" {
+		if err := x.client.Delete(ctx, e.apiType, id); err != nil && !provisioning.IsNotFound(err) {
+			return err
+		}
+		return nil
+	}
+	if h := e.hooks.remove; h != nil {
+		if err := h(ctx, x, state); err != nil && !provisioning.IsNotFound(err) {
+			return err
+		}
+	}
+	x.warnings.AddWarning(fmt.Sprintf("The %s %s was not deleted", e.title(), id), e.forget)
+	return nil
+}
+
+// requiresReplace tells whether a resource attribute carries the framework's
+// RequiresReplace plan modifier: its value can only be given on create.
+func requiresReplace(a schema.Attribute) bool {
+	ctx := context.Background()
+	replace := stringplanmodifier.RequiresReplace().Description(ctx)
+	var descriptions []string
+	switch v := a.(type) {
+	case schema.StringAttribute:
+		for _, m := range v.PlanModifiers {
+			descriptions = append(descriptions, m.Description(ctx))
+		}
+	case schema.BoolAttribute:
+		for _, m := range v.PlanModifiers {
+			descriptions = append(descriptions, m.Description(ctx))
+		}
+	case schema.Int64Attribute:
+		for _, m := range v.PlanModifiers {
+			descriptions = append(descriptions, m.Description(ctx))
+		}
+	}
+	return slices.Contains(descriptions, replace)
+}
+
+// entityFacts are an entity's declarations without its model type, for the
+// tests that check every entity's facts agree with its schema.
+type entityFacts struct {
+	name, apiType string
+	attributes    map[string]schema.Attribute
+	derived       map[string][]string
+	writeOnly     map[string]string
+	filters       []filterArg
+	naturalKey    []keyPart
+	createOnly    func(apiName string) bool
+}
+
+func (e *entity[M]) facts() entityFacts {
+	return entityFacts{
+		name: e.name, apiType: e.apiType, attributes: e.attributes(), derived: e.derived,
+		writeOnly: e.writeOnly, filters: e.filters, naturalKey: e.naturalKey, createOnly: e.createOnly,
+	}
+}
+
+func (r *jsonapiResource[M]) facts() entityFacts { return r.entity.facts() }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/simulator"
 )
@@ -74,14 +75,19 @@ resource "clprovisioning_permission" "p" {
 	}})
 }
 
-// A POST whose answer is lost after the API acted on it is not retried —
-// a retry could create a duplicate — and the error says what to do.
-func TestAccLostCreateIsNotRetried(t *testing.T) {
+// A POST whose answer is lost after the API acted on it (dropped
+// connection, 502) is not blindly retried: the provider looks the object up
+// by its natural key among those created since, and adopts it. A POST that
+// failed before the API acted (503) is sent again. Either way: one object.
+func TestAccLostCreateIsAdopted(t *testing.T) {
 	env := newTestEnv(t)
 	env.needSim()
+	var profileID, membershipID string
 	env.test(resource.TestCase{Steps: []resource.TestStep{{
 		PreConfig: func() {
 			env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultDrop, Method: "POST", PathPrefix: "/api/membership_profiles", Count: 1, AfterHandling: true})
+			env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Status: 502, Method: "POST", PathPrefix: "/api/memberships", Count: 1, AfterHandling: true})
+			env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Status: 503, Method: "POST", PathPrefix: "/api/roles", Count: 1})
 		},
 		Config: env.config(`
 resource "clprovisioning_organization" "org" { name = "Lost Answer Org" }
@@ -89,13 +95,77 @@ resource "clprovisioning_membership_profile" "p" {
   organization_id = clprovisioning_organization.org.id
   name            = "Only once"
 }
+resource "clprovisioning_role" "r" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Sent twice, made once"
+}
+resource "clprovisioning_membership" "m" {
+  organization_id = clprovisioning_organization.org.id
+  user_email      = "Lost.Answer@example.com"
+  role_id         = clprovisioning_organization.org.read_only_role_id
+}
 `),
-		ExpectError: regexp.MustCompile(`(?is)Could not create membership profile.*(unknown|may have)`),
-		Check:       env.exactlyOne("membership_profiles", "Only once"),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			env.exactlyOne("membership_profiles", "Only once"),
+			env.exactlyOne("roles", "Sent twice, made once"),
+			capture("clprovisioning_membership_profile.p", "id", &profileID),
+			capture("clprovisioning_membership.m", "id", &membershipID),
+			// each lost create: 1 POST, and 1 list to find what it made
+			env.calls("POST", "/api/membership_profiles", 1),
+			env.calls("POST", "/api/memberships", 1),
+			env.calls("POST", "/api/roles", 2),
+			env.exactlyWhatStateKnows,
+		),
+	}}})
+}
+
+// An object that exists but that no state knows (an interrupted run made
+// it, or someone did by hand) is never adopted silently: the error names it
+// and gives the import block.
+func TestAccExistingObjectGetsImportBlock(t *testing.T) {
+	env := newTestEnv(t)
+	env.needSim()
+	org := `resource "clprovisioning_organization" "org" { name = "Import Block Org" }
+`
+	var orgID, roleID string
+	env.test(resource.TestCase{Steps: []resource.TestStep{{
+		Config: env.config("%s", org),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			capture("clprovisioning_organization.org", "id", &orgID),
+			capture("clprovisioning_organization.org", "read_only_role_id", &roleID),
+		),
 	}, {
-		// The profile the lost answer created is still there exactly once.
-		Config: env.config(`resource "clprovisioning_organization" "org" { name = "Lost Answer Org" }`),
-		Check:  env.exactlyOne("membership_profiles", "Only once"),
+		PreConfig: func() {
+			for _, body := range []*jsonapi.Resource{
+				{Type: "memberships", Attributes: map[string]any{"user_email": "made.by.hand@example.com"},
+					Relationships: map[string]jsonapi.Relationship{
+						"organization": jsonapi.ToOne("organizations", orgID),
+						"role":         jsonapi.ToOne("roles", roleID),
+					}},
+				{Type: "membership_profiles", Attributes: map[string]any{"name": "Made by hand", "access_scope": "live_access"},
+					Relationships: map[string]jsonapi.Relationship{"organization": jsonapi.ToOne("organizations", orgID)}},
+			} {
+				if _, err := env.client.Create(context.Background(), body); err != nil {
+					t.Fatal(err)
+				}
+			}
+		},
+		Config: env.config("%s", org+`
+resource "clprovisioning_membership" "m" {
+  organization_id = clprovisioning_organization.org.id
+  user_email      = "made.by.hand@example.com"
+  role_id         = clprovisioning_organization.org.read_only_role_id
+}
+`),
+		ExpectError: regexp.MustCompile(`(?s)Membership already exists.*import \{.*to = clprovisioning_membership.<name>.*id = "`),
+	}, {
+		Config: env.config("%s", org+`
+resource "clprovisioning_membership_profile" "p" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Made by hand"
+}
+`),
+		ExpectError: regexp.MustCompile(`(?s)Membership profile already exists.*Made\s+by\s+hand.*import \{`),
 	}}})
 }
 

@@ -19,24 +19,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewIdentityProviderResource manages an OpenID Connect identity provider
 // for single sign-on to the Dashboard.
 func NewIdentityProviderResource() resource.Resource {
-	return &identityProviderResource{jsonapiResource[identityProviderResourceModel]{entity: identityProviderEntity}}
-}
-
-// identityProviderResource is the generic resource plus the write-only
-// secret, which only the configuration holds: Create and Update copy it into
-// the plan they hand on (the framework nulls write-only values in the state).
-type identityProviderResource struct {
-	jsonapiResource[identityProviderResourceModel]
+	return &jsonapiResource[identityProviderResourceModel]{entity: identityProviderEntity}
 }
 
 // identityProviderModel is what the API holds (and the data sources show).
@@ -69,14 +60,18 @@ type identityProviderResourceModel struct {
 // read back into client_secret).
 func (m *identityProviderResourceModel) writeOnly() bool { return !m.ClientSecretWOVersion.IsNull() }
 
-var identityProviderInclude = []string{"user"}
-
 var identityProviderEntity = &entity[identityProviderResourceModel]{
-	derived: map[string][]string{"txt_record": {"domains"}, "disabled_at": {"enabled"}},
-	name:    "identity_provider",
-	apiType: "identity_providers",
-	include: identityProviderInclude,
-	schema:  identityProviderSchema,
+	name:       "identity_provider",
+	apiType:    "identity_providers",
+	include:    []string{"user"},
+	naturalKey: []keyPart{{api: "name", filter: "name_eq"}},
+	keyUnique:  true,
+	filters: []filterArg{
+		{name: "name", filter: "name_eq", description: "Only the identity provider with exactly this name.", key: true},
+	},
+	schema:    identityProviderSchema,
+	derived:   map[string][]string{"txt_record": {"domains"}, "disabled_at": {"enabled"}},
+	writeOnly: map[string]string{"client_secret_wo": "client_secret_wo_version"},
 	write: func(ctx context.Context, m *identityProviderResourceModel) (map[string]any, map[string]jsonapi.Relationship, diag.Diagnostics) {
 		attrs, rels, diags := writeIdentityProvider(ctx, &m.identityProviderModel)
 		if !m.ClientSecretWO.IsNull() && !m.ClientSecretWO.IsUnknown() {
@@ -92,8 +87,22 @@ var identityProviderEntity = &entity[identityProviderResourceModel]{
 		}
 		return diags
 	},
-	create: createIdentityProvider,
-	update: updateIdentityProvider,
+	hooks: hooks[identityProviderResourceModel]{
+		// A new identity provider is enabled: the create sends _disable
+		// (enabled = false) but never _enable.
+		beforeCreate: func(_ context.Context, _ *exchange, _ *identityProviderResourceModel, body *jsonapi.Resource) error {
+			delete(body.Attributes, "_enable")
+			return nil
+		},
+		// The API cannot clear the secret: when client_secret gives way to
+		// client_secret_wo, the version's change sends the new secret instead.
+		beforeUpdate: func(_ context.Context, _ *exchange, _, _ *identityProviderResourceModel, body *jsonapi.Resource) error {
+			if v, ok := body.Attributes["client_secret"]; ok && v == nil {
+				delete(body.Attributes, "client_secret")
+			}
+			return nil
+		},
+	},
 	configValidators: []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("client_secret"), path.MatchRoot("client_secret_wo")),
 	},
@@ -102,9 +111,10 @@ var identityProviderEntity = &entity[identityProviderResourceModel]{
 // identityProviderDataEntity is the same object without the write-only
 // secret, for the data sources.
 var identityProviderDataEntity = &entity[identityProviderModel]{
-	name:    "identity_provider",
-	apiType: "identity_providers",
-	include: identityProviderInclude,
+	name:    identityProviderEntity.name,
+	apiType: identityProviderEntity.apiType,
+	include: identityProviderEntity.include,
+	filters: identityProviderEntity.filters,
 	schema: func() schema.Schema {
 		s := identityProviderSchema()
 		delete(s.Attributes, "client_secret_wo")
@@ -119,43 +129,10 @@ var identityProviderDataEntity = &entity[identityProviderModel]{
 	read:  readIdentityProvider,
 }
 
-// Create sends the write-only secret of the configuration.
-func (r *identityProviderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.Diagnostics.Append(copyWriteOnlySecret(ctx, req.Config, &req.Plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.jsonapiResource.Create(ctx, req, resp)
-}
-
-// Update sends the write-only secret again when its version changed.
-func (r *identityProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var planVersion, stateVersion types.Int64
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, pathSecretWOVersion, &planVersion)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, pathSecretWOVersion, &stateVersion)...)
-	if !planVersion.Equal(stateVersion) {
-		resp.Diagnostics.Append(copyWriteOnlySecret(ctx, req.Config, &req.Plan)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.jsonapiResource.Update(ctx, req, resp)
-}
-
 var (
 	pathSecretWO        = path.Root("client_secret_wo")
 	pathSecretWOVersion = path.Root("client_secret_wo_version")
 )
-
-// copyWriteOnlySecret puts the configured client_secret_wo into the plan.
-func copyWriteOnlySecret(ctx context.Context, config tfsdk.Config, plan *tfsdk.Plan) diag.Diagnostics {
-	var wo types.String
-	diags := config.GetAttribute(ctx, pathSecretWO, &wo)
-	if diags.HasError() || wo.IsNull() {
-		return diags
-	}
-	return append(diags, plan.SetAttribute(ctx, pathSecretWO, wo)...)
-}
 
 var domainName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
 
@@ -229,7 +206,7 @@ func identityProviderSchema() schema.Schema {
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
-				MarkdownDescription: "Whether sign-in through the identity provider is enabled; `true` when omitted. " +
+				MarkdownDescription: "Whether sign-in through the identity provider is enabled. `true` when omitted. " +
 					"Setting it to `false` disables the identity provider (the API's `_disable`), back to `true` enables it " +
 					"(`_enable`). Read back from `disabled_at`, so disabling it elsewhere shows in the plan.",
 			},
@@ -296,31 +273,6 @@ func readIdentityProvider(_ context.Context, r *jsonapi.Resource, m *identityPro
 	m.Enabled = types.BoolValue(m.DisabledAt.IsNull())
 	m.UserID = tfRelID(r, "user")
 	return nil
-}
-
-// createIdentityProvider POSTs the identity provider. A new one is enabled,
-// so the _enable trigger is left out; _disable (enabled = false) is sent.
-func createIdentityProvider(ctx context.Context, c *provisioning.Client, _ *identityProviderResourceModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
-	delete(body.Attributes, "_enable")
-	created, err := c.Create(ctx, body, identityProviderInclude...)
-	if err != nil {
-		return nil, apiErrorDiags("Could not create identity provider", err, identityProviderSchema().Attributes)
-	}
-	return created, nil
-}
-
-// updateIdentityProvider PATCHes what changed. The secret is never cleared
-// (the API cannot): when client_secret gives way to client_secret_wo, the
-// version change sends the new secret instead.
-func updateIdentityProvider(ctx context.Context, c *provisioning.Client, _, _ *identityProviderResourceModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
-	if v, ok := body.Attributes["client_secret"]; ok && v == nil {
-		delete(body.Attributes, "client_secret")
-	}
-	updated, err := c.Update(ctx, body, identityProviderInclude...)
-	if err != nil {
-		return nil, apiErrorDiags("Could not update identity provider", err, identityProviderSchema().Attributes)
-	}
-	return updated, nil
 }
 
 // apiDomains joins the domains into the API's comma-separated string, sorted.

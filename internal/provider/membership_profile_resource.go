@@ -33,7 +33,12 @@ var membershipProfileEntity = &entity[membershipProfileModel]{
 	name:       "membership_profile",
 	apiType:    "membership_profiles",
 	include:    []string{"organization"},
-	createOnly: []string{"organization"},
+	naturalKey: []keyPart{{api: "organization", filter: "organization_id_eq"}, {api: "name", filter: "name_eq"}},
+	filters: []filterArg{
+		{name: "organization_id", filter: "organization_id_eq", description: "Only profiles of this organization.", key: true},
+		{name: "name", filter: "name_eq", description: "Only profiles with exactly this name.", key: true},
+		{name: "access_scope", filter: "access_scope_eq", description: "Only profiles with this access scope: `live_access`, `test_access` or `all_access`."},
+	},
 	schema: func() schema.Schema {
 		attrs := withCommon(map[string]schema.Attribute{
 			"name": schema.StringAttribute{

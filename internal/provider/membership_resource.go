@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -15,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewMembershipResource manages one person's membership of an organization.
@@ -40,19 +38,33 @@ type membershipModel struct {
 }
 
 var membershipEntity = &entity[membershipModel]{
-	name:       "membership",
-	apiType:    "memberships",
-	include:    membershipInclude,
-	createOnly: []string{"user_email", "organization"},
-	schema:     membershipSchema,
-	write:      writeMembership,
-	read:       readMembership,
-	update:     updateMembership,
-	derived:    map[string][]string{"effective_test_enabled": {"access_scope", "membership_profile_id"}},
-	delete:     deleteMembership,
+	name:    "membership",
+	apiType: "memberships",
+	include: []string{"organization", "role", "membership_profile"},
+	naturalKey: []keyPart{
+		{api: "organization", filter: "organization_id_eq"},
+		// The filter narrows; the case-insensitive comparison decides.
+		{api: "user_email", filter: "user_email_i_cont", fold: true},
+	},
+	keyUnique: true,
+	filters: []filterArg{
+		{name: "organization_id", filter: "organization_id_eq", description: "Only memberships of this organization.", key: true},
+		{name: "role_id", filter: "role_id_eq", description: "Only memberships with this role."},
+		{name: "membership_profile_id", filter: "membership_profile_id_eq", description: "Only memberships in this profile."},
+		{name: "status", filter: "status_eq", description: "Only memberships with this status: `pending` or `active`."},
+		{name: "access_scope", filter: "access_scope_eq", description: "Only memberships with this access scope: `live_access`, `test_access` or `all_access`."},
+		{name: "user_email", filter: "user_email_eq", description: "Only the membership of this exact email address.", key: true},
+		{name: "user_email_contains", filter: "user_email_i_cont", description: "Only memberships whose email contains this text (case-insensitive), e.g. `@example.com`."},
+	},
+	schema:  membershipSchema,
+	write:   writeMembership,
+	read:    readMembership,
+	derived: map[string][]string{"effective_test_enabled": {"access_scope", "membership_profile_id"}},
+	hooks: hooks[membershipModel]{
+		beforeUpdate: resendInvitation,
+		beforeDelete: refuseOwnerDelete,
+	},
 }
-
-var membershipInclude = []string{"organization", "role", "membership_profile"}
 
 func membershipSchema() schema.Schema {
 	attrs := withCommon(map[string]schema.Attribute{
@@ -103,7 +115,7 @@ func membershipSchema() schema.Schema {
 		},
 		"resend_invitation": schema.StringAttribute{
 			Optional: true,
-			MarkdownDescription: "A trigger of the resource, never sent to the API (and null in data sources): any change of its " +
+			MarkdownDescription: "A trigger of the resource, never sent to the API (and null in data sources). Any change of its " +
 				"value (a date, a counter) re-sends the invitation email of a `pending` membership. Setting it when creating the membership sends nothing " +
 				"extra (creating already invites); for an `active` membership a change only warns.",
 		},
@@ -144,51 +156,33 @@ func readMembership(_ context.Context, r *jsonapi.Resource, m *membershipModel) 
 	return nil
 }
 
-// updateMembership sends the PATCH of what changed and, when the
-// resend_invitation trigger changed, re-sends a pending invitation.
-func updateMembership(ctx context.Context, c *provisioning.Client, plan, state *membershipModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	resend := !plan.ResendInvitation.Equal(state.ResendInvitation)
-	changed := len(body.Attributes) > 0 || len(body.Relationships) > 0
-	if resend && state.Status.ValueString() == "pending" {
-		if err := c.Action(ctx, "POST", "memberships/"+body.ID+"/resend", nil); err != nil {
-			diags.Append(apiErrorDiags("Could not resend the invitation", err, membershipSchema().Attributes)...)
-			return nil, diags
-		}
-	} else if resend {
-		diags.AddAttributeWarning(path.Root("resend_invitation"), "Invitation not re-sent",
+// resendInvitation re-sends a pending membership's invitation when the
+// resend_invitation trigger changed (the PATCH carries the rest).
+func resendInvitation(ctx context.Context, x *exchange, plan, state *membershipModel, _ *jsonapi.Resource) error {
+	if plan.ResendInvitation.Equal(state.ResendInvitation) {
+		return nil
+	}
+	if state.Status.ValueString() != "pending" {
+		x.warn("resend_invitation", "Invitation not re-sent",
 			fmt.Sprintf("The membership of %s is %s: only pending memberships have an invitation to re-send.",
 				state.UserEmail.ValueString(), state.Status.ValueString()))
+		return nil
 	}
-	var obj *jsonapi.Resource
-	var err error
-	if changed {
-		obj, err = c.Update(ctx, body, membershipInclude...)
-	} else {
-		// Only the trigger changed: read the membership back for the state.
-		obj, err = c.Get(ctx, "memberships", body.ID, membershipInclude...)
+	if err := x.client.Action(ctx, "POST", "memberships/"+state.ID.ValueString()+"/resend", nil); err != nil {
+		return fmt.Errorf("resending the invitation: %w", err)
 	}
-	if err != nil {
-		diags.Append(apiErrorDiags("Could not update membership", err, membershipSchema().Attributes)...)
-	}
-	return obj, diags
+	return nil
 }
 
-// deleteMembership refuses to try on the owner's membership, which the API
+// refuseOwnerDelete refuses to try on the owner's membership, which the API
 // keeps until ownership moves to someone else.
-func deleteMembership(ctx context.Context, c *provisioning.Client, m *membershipModel) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if m.Owner.ValueBool() {
-		diags.AddError("Cannot destroy the owner's membership",
-			fmt.Sprintf("%s owns organization %s, and an owner's membership cannot be deleted. Transfer ownership of the "+
-				"organization to another member first (in the Dashboard, or PATCH /api/organizations/%s/transfer_ownership), "+
-				"or stop managing this membership with a `removed` block or `terraform state rm`.",
-				m.UserEmail.ValueString(), m.OrganizationID.ValueString(), m.OrganizationID.ValueString()))
-		return diags
+func refuseOwnerDelete(_ context.Context, _ *exchange, m *membershipModel) error {
+	if !m.Owner.ValueBool() {
+		return nil
 	}
-	err := c.Delete(ctx, "memberships", m.ID.ValueString())
-	if err != nil && !provisioning.IsNotFound(err) {
-		diags.Append(apiErrorDiags("Could not delete membership", err, membershipSchema().Attributes)...)
-	}
-	return diags
+	return &attrError{summary: "Cannot destroy the owner's membership", detail: fmt.Sprintf(
+		"%s owns organization %s, and an owner's membership cannot be deleted. Transfer ownership of the "+
+			"organization to another member first (in the Dashboard, or PATCH /api/organizations/%s/transfer_ownership), "+
+			"or stop managing this membership with a `removed` block or `terraform state rm`.",
+		m.UserEmail.ValueString(), m.OrganizationID.ValueString(), m.OrganizationID.ValueString())}
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewOrganizationResource manages an organization. The API cannot delete
@@ -43,6 +42,8 @@ type organizationModel struct {
 	CanSwitchLive    types.Bool           `tfsdk:"can_switch_live"`
 	SubscriptionInfo jsontypes.Normalized `tfsdk:"subscription_info"`
 	Settings         types.Object         `tfsdk:"settings"`
+	AdminRoleID      types.String         `tfsdk:"admin_role_id"`
+	ReadOnlyRoleID   types.String         `tfsdk:"read_only_role_id"`
 }
 
 // organizationSettings are the organization's read-only limits and feature
@@ -103,7 +104,18 @@ func organizationSettingsSchema() map[string]schema.Attribute {
 var organizationEntity = &entity[organizationModel]{
 	name:       "organization",
 	apiType:    "organizations",
-	createOnly: []string{"region"},
+	// The built-in roles come with the organization: reading them with it
+	// gives their ids without a lookup that a plan would defer.
+	include: []string{"roles"},
+	naturalKey: []keyPart{{api: "name", filter: "name_eq"}},
+	filters: []filterArg{
+		{name: "slug", filter: "slug_eq", description: "Only the organization with this slug.", key: true},
+		{name: "name", filter: "name_eq", description: "Only organizations with exactly this name.", key: true},
+		{name: "name_contains", filter: "name_cont", description: "Only organizations whose name contains this text."},
+		{name: "region", filter: "region_eq", description: "Only organizations in this region."},
+	},
+	forget: "The Provisioning API cannot delete organizations. It was removed from the Terraform state and still exists " +
+		"in Commerce Layer; to delete it, the owner must email support@commercelayer.io.",
 	schema: func() schema.Schema {
 		optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
 			return schema.StringAttribute{
@@ -123,6 +135,17 @@ var organizationEntity = &entity[organizationModel]{
 					Required:            true,
 					MarkdownDescription: "The organization's internal name.",
 					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				},
+				"admin_role_id": schema.StringAttribute{
+					Computed: true,
+					MarkdownDescription: "The id of the organization's built-in `admin` role, made with it. Use it for memberships " +
+						"and credentials instead of a `clprovisioning_role` data source: it is known from the create on, so plans stay exact.",
+					PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				},
+				"read_only_role_id": schema.StringAttribute{
+					Computed:            true,
+					MarkdownDescription: "The id of the organization's built-in `read_only` role, made with it.",
+					PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				},
 				"slug": schema.StringAttribute{
 					Computed: true, MarkdownDescription: "The organization's slug, set at creation.",
@@ -200,6 +223,15 @@ var organizationEntity = &entity[organizationModel]{
 		m.Config = tfJSON(r, "config")
 		m.CanSwitchLive = tfBool(r, "can_switch_live")
 		m.SubscriptionInfo = tfJSON(r, "subscription_info")
+		m.AdminRoleID, m.ReadOnlyRoleID = types.StringNull(), types.StringNull()
+		for _, role := range r.Related("roles") {
+			switch role.String("kind") {
+			case "admin":
+				m.AdminRoleID = types.StringValue(role.ID)
+			case "read_only":
+				m.ReadOnlyRoleID = types.StringValue(role.ID)
+			}
+		}
 		values := map[string]attr.Value{}
 		for _, s := range organizationSettings {
 			switch s.typ {
@@ -215,16 +247,4 @@ var organizationEntity = &entity[organizationModel]{
 		m.Settings, diags = types.ObjectValue(organizationSettingsTypes(), values)
 		return diags
 	},
-	delete: func(ctx context.Context, _ *provisioning.Client, m *organizationModel) diag.Diagnostics {
-		return forgetWarning("organization", m.ID.ValueString(),
-			"The Provisioning API cannot delete organizations. It was removed from the Terraform state and still exists "+
-				"in Commerce Layer; to delete it, the owner must email support@commercelayer.io.")
-	},
-}
-
-// forgetWarning is what destroy says for objects the API cannot delete.
-func forgetWarning(what, id, detail string) diag.Diagnostics {
-	var d diag.Diagnostics
-	d.AddWarning("The "+what+" "+id+" was not deleted", detail)
-	return d
 }

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -17,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewPermissionResource manages the rights of a custom role on one subject.
@@ -43,16 +40,50 @@ var rights = []string{"can_create", "can_read", "can_update", "can_destroy"}
 var permissionEntity = &entity[permissionModel]{
 	name:       "permission",
 	apiType:    "permissions",
-	include:    permissionInclude,
-	createOnly: []string{"subject", "role"},
-	schema:     permissionSchema,
-	write:      writePermission,
-	read:       readPermission,
-	create:     createPermission,
-	delete:     revokePermission,
+	include:    []string{"role", "organization"},
+	naturalKey: []keyPart{{api: "role", filter: "role_id_eq"}, {api: "subject", filter: "subject_eq"}},
+	keyUnique:  true,
+	filters:    permissionFilters,
+	listPath: func(values map[string]string) (string, map[string]string) {
+		filters := map[string]string{}
+		for _, f := range permissionFilters {
+			if v, ok := values[f.name]; ok {
+				filters[f.filter] = v
+			}
+		}
+		if org, ok := values["organization_id"]; ok && values["role_id"] == "" {
+			// The organization's nested list is the documented way to scope
+			// by organization.
+			delete(filters, "organization_id_eq")
+			return "organizations/" + org + "/permissions", filters
+		}
+		return "permissions", filters
+	},
+	schema: permissionSchema,
+	write:  writePermission,
+	read:   readPermission,
+	forget: "The Provisioning API cannot delete permissions. All four rights were revoked; the emptied permission " +
+		"stays on the role, and creating the same subject on that role again adopts it.",
+	hooks: hooks[permissionModel]{
+		remove: revokePermission,
+		// A permission emptied by an earlier destroy is taken over; any
+		// other existing one must be imported.
+		adoptable: func(existing *jsonapi.Resource) bool {
+			for _, r := range rights {
+				if existing.Bool(r) {
+					return false
+				}
+			}
+			return true
+		},
+	},
 }
 
-var permissionInclude = []string{"role", "organization"}
+var permissionFilters = []filterArg{
+	{name: "role_id", filter: "role_id_eq", description: "Only permissions of this role.", key: true},
+	{name: "organization_id", filter: "organization_id_eq", description: "Only permissions of roles of this organization."},
+	{name: "subject", filter: "subject_eq", description: "Only permissions on this subject.", key: true},
+}
 
 func permissionSchema() schema.Schema {
 	right := func(what string) schema.BoolAttribute {
@@ -119,70 +150,13 @@ func readPermission(_ context.Context, r *jsonapi.Resource, m *permissionModel) 
 	return nil
 }
 
-// revokePermission is destroy: the API cannot delete a permission, so it
-// revokes all four rights.
-func revokePermission(ctx context.Context, c *provisioning.Client, m *permissionModel) diag.Diagnostics {
+// revokePermission empties the permission on destroy: the API cannot
+// delete it, so all four rights are revoked.
+func revokePermission(ctx context.Context, x *exchange, m *permissionModel) error {
 	revoke := &jsonapi.Resource{Type: "permissions", ID: m.ID.ValueString()}
 	for _, r := range rights {
 		revoke.SetAttr(r, false)
 	}
-	if _, err := c.Update(ctx, revoke); err != nil && !provisioning.IsNotFound(err) {
-		return apiErrorDiags("Could not revoke permission", err, permissionSchema().Attributes)
-	}
-	return forgetWarning("permission", m.ID.ValueString(),
-		"The Provisioning API cannot delete permissions. All four rights were revoked; the emptied permission "+
-			"stays on the role, and creating the same subject on that role again adopts it.")
-}
-
-// createPermission POSTs the permission. When the subject already has a
-// permission on the role, it adopts it only if it is a leftover of an
-// earlier destroy (all four rights revoked); anything else must be imported.
-func createPermission(ctx context.Context, c *provisioning.Client, _ *permissionModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
-	created, err := c.Create(ctx, body, permissionInclude...)
-	if err == nil {
-		return created, nil
-	}
-	attrs := permissionSchema().Attributes
-	apiErr, ok := provisioning.AsAPIError(err)
-	if !ok || apiErr.StatusCode != http.StatusUnprocessableEntity || !pointsAt(apiErr, "subject") {
-		return nil, apiErrorDiags("Could not create permission", err, attrs)
-	}
-	roleID, subject := body.Rel("role").ID(), body.String("subject")
-	found, lerr := c.List(ctx, "permissions", provisioning.Query{
-		Filters: map[string]string{"role_id_eq": roleID, "subject_eq": subject},
-	})
-	if lerr != nil || len(found) != 1 {
-		return nil, apiErrorDiags("Could not create permission", err, attrs)
-	}
-	existing := found[0]
-	for _, r := range rights {
-		if existing.Bool(r) {
-			var d diag.Diagnostics
-			d.AddError("Permission already exists",
-				fmt.Sprintf("Role %s already has a permission on %q (id %s) that Terraform does not manage. Import it: "+
-					"terraform import <address> %s", roleID, subject, existing.ID, existing.ID))
-			return nil, d
-		}
-	}
-	update := &jsonapi.Resource{Type: "permissions", ID: existing.ID, Attributes: map[string]any{}}
-	for k, v := range body.Attributes {
-		if k != "subject" {
-			update.Attributes[k] = v
-		}
-	}
-	adopted, err := c.Update(ctx, update, permissionInclude...)
-	if err != nil {
-		return nil, apiErrorDiags("Could not adopt the revoked permission", err, attrs)
-	}
-	return adopted, nil
-}
-
-// pointsAt reports whether any error of the document is about the attribute.
-func pointsAt(e *provisioning.APIError, attribute string) bool {
-	for _, x := range e.Errors {
-		if x.Source.Attribute() == attribute {
-			return true
-		}
-	}
-	return false
+	_, err := x.client.Update(ctx, revoke)
+	return err
 }

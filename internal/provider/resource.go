@@ -7,28 +7,35 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // jsonapiResource is the one implementation of the resource contract that
-// every entity uses: Create is one POST, Read one GET (with include), Update
-// one PATCH of what changed, Delete one DELETE (or the entity's own rule),
-// and import by id.
+// every entity uses: Create is one POST (exactly once, see create.go), Read
+// one GET (with include), Update one PATCH of what changed, Delete one DELETE
+// (or the entity's own rule), and import by id. Entities extend it only
+// through their hooks.
 type jsonapiResource[M any] struct {
 	client *provisioning.Client
 	entity *entity[M]
 }
 
+// anyModel stands for every entity model in the interface checks.
+type anyModel struct{ commonModel }
+
 var (
-	_ resource.ResourceWithConfigure        = (*jsonapiResource[organizationModel])(nil)
-	_ resource.ResourceWithImportState      = (*jsonapiResource[organizationModel])(nil)
-	_ resource.ResourceWithValidateConfig   = (*jsonapiResource[organizationModel])(nil)
-	_ resource.ResourceWithConfigValidators = (*jsonapiResource[organizationModel])(nil)
-	_ resource.ResourceWithModifyPlan       = (*jsonapiResource[organizationModel])(nil)
+	_ resource.ResourceWithConfigure        = (*jsonapiResource[anyModel])(nil)
+	_ resource.ResourceWithImportState      = (*jsonapiResource[anyModel])(nil)
+	_ resource.ResourceWithValidateConfig   = (*jsonapiResource[anyModel])(nil)
+	_ resource.ResourceWithConfigValidators = (*jsonapiResource[anyModel])(nil)
+	_ resource.ResourceWithModifyPlan       = (*jsonapiResource[anyModel])(nil)
+	_ resource.ResourceWithIdentity         = (*jsonapiResource[anyModel])(nil)
 )
 
 func (r *jsonapiResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -36,7 +43,27 @@ func (r *jsonapiResource[M]) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *jsonapiResource[M]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.entity.schema()
+	resp.Schema = r.entity.resourceSchema()
+}
+
+// IdentitySchema: every object is identified by its id (Terraform 1.12+
+// imports by `identity = { id = ... }`).
+func (r *jsonapiResource[M]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"id": identityschema.StringAttribute{
+			RequiredForImport: true,
+			Description:       "The object's ID.",
+		},
+	}}
+}
+
+// setIdentity records the identity of the object in state; on CLIs without
+// identity the framework gives no identity to set.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.SetAttribute(ctx, path.Root("id"), id)
 }
 
 func (r *jsonapiResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -46,102 +73,78 @@ func (r *jsonapiResource[M]) Configure(_ context.Context, req resource.Configure
 func (r *jsonapiResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
-		return
-	}
-	body, diags := r.entity.body(ctx, &plan, nil, "")
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(r.writeOnlyFromConfig(ctx, req.Config, &plan, nil)...)
+	x := r.exchange(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var created *jsonapi.Resource
-	if r.entity.create != nil {
-		created, diags = r.entity.create(ctx, r.client, &plan, body)
-		resp.Diagnostics.Append(diags...)
-	} else {
-		var err error
-		created, err = r.client.Create(ctx, body, r.entity.include...)
-		if err != nil {
-			resp.Diagnostics.Append(r.errorDiags("create", err)...)
-		}
-	}
-	if resp.Diagnostics.HasError() {
+	created, err := r.entity.create(ctx, x, &plan)
+	r.finish(ctx, x, "create", err, &resp.Diagnostics)
+	if err != nil {
 		return
 	}
 	resp.Diagnostics.Append(r.entity.fill(ctx, created, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, common(&plan).ID)...)
 }
 
 func (r *jsonapiResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	x := r.exchange(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := common(&state).ID.ValueString()
-	obj, err := r.entity.fetch(ctx, r.client, id)
+	obj, err := r.entity.fetch(ctx, x.client, id)
 	if provisioning.IsNotFound(err) {
 		// Deleted outside Terraform: forget it so the next plan recreates it.
-		resp.Diagnostics.AddWarning(fmt.Sprintf("%s %s no longer exists", r.entity.title(), id),
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%s %s no longer exists", capitalize(r.entity.title()), id),
 			"It was deleted outside Terraform and has been removed from the state; the plan will create it again.")
 		tflog.Warn(ctx, "object gone, removing from state", map[string]any{"type": r.entity.apiType, "id": id})
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	r.finish(ctx, x, "read", err, &resp.Diagnostics)
 	if err != nil {
-		resp.Diagnostics.Append(r.errorDiags("read", err)...)
 		return
 	}
 	resp.Diagnostics.Append(r.entity.fill(ctx, obj, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, common(&state).ID)...)
 }
 
 func (r *jsonapiResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
-		return
-	}
-	id := common(&state).ID.ValueString()
-	body, diags := r.entity.body(ctx, &plan, &state, id)
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(r.writeOnlyFromConfig(ctx, req.Config, &plan, &req.State)...)
+	x := r.exchange(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var updated *jsonapi.Resource
-	if r.entity.update != nil {
-		updated, diags = r.entity.update(ctx, r.client, &plan, &state, body)
-		resp.Diagnostics.Append(diags...)
-	} else {
-		var err error
-		updated, err = r.client.Update(ctx, body, r.entity.include...)
-		if err != nil {
-			resp.Diagnostics.Append(r.errorDiags("update", err)...)
-		}
-	}
-	if resp.Diagnostics.HasError() {
+	updated, err := r.entity.update(ctx, x, &plan, &state)
+	r.finish(ctx, x, "update", err, &resp.Diagnostics)
+	if err != nil {
 		return
 	}
 	resp.Diagnostics.Append(r.entity.fill(ctx, updated, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, common(&plan).ID)...)
 }
 
 func (r *jsonapiResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	x := r.exchange(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.entity.delete != nil {
-		resp.Diagnostics.Append(r.entity.delete(ctx, r.client, &state)...)
-		return
-	}
-	id := common(&state).ID.ValueString()
-	err := r.client.Delete(ctx, r.entity.apiType, id)
-	if err != nil && !provisioning.IsNotFound(err) {
-		resp.Diagnostics.Append(r.errorDiags("delete", err)...)
-	}
+	r.finish(ctx, x, "delete", r.entity.remove(ctx, x, &state), &resp.Diagnostics)
+}
+
+func (r *jsonapiResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }
 
 func (r *jsonapiResource[M]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -168,7 +171,7 @@ func (r *jsonapiResource[M]) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
-	attrs := r.entity.schema().Attributes
+	attrs := r.entity.attributes()
 	unknown := func(name string) tftypes.Value {
 		return tftypes.NewValue(attrs[name].GetType().TerraformType(ctx), tftypes.UnknownValue)
 	}
@@ -202,20 +205,53 @@ func (r *jsonapiResource[M]) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 }
 
-func (r *jsonapiResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+// writeOnlyFromConfig copies the entity's write-only arguments from the
+// configuration (Terraform keeps them nowhere else) into the plan's model:
+// on create, and on update when the argument that versions them changed.
+func (r *jsonapiResource[M]) writeOnlyFromConfig(ctx context.Context, config tfsdk.Config, plan *M, state *tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(r.entity.writeOnly) == 0 {
+		return diags
+	}
+	planned := tfsdk.Plan{Schema: config.Schema}
+	diags.Append(planned.Set(ctx, plan)...)
+	for name, version := range r.entity.writeOnly {
+		if state != nil {
+			var was, is types.Int64
+			diags.Append(state.GetAttribute(ctx, path.Root(version), &was)...)
+			diags.Append(planned.GetAttribute(ctx, path.Root(version), &is)...)
+			if was.Equal(is) {
+				continue
+			}
+		}
+		var v types.String
+		diags.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
+		diags.Append(planned.SetAttribute(ctx, path.Root(name), v)...)
+	}
+	diags.Append(planned.Get(ctx, plan)...)
+	return diags
 }
 
-func (r *jsonapiResource[M]) ready(diags *diag.Diagnostics) bool {
+// exchange gives the hooks the client; without one (the provider not yet
+// configured) it reports the error.
+func (r *jsonapiResource[M]) exchange(diags *diag.Diagnostics) *exchange {
 	if r.client == nil {
 		diags.AddError("Provider not configured", errNotConfigured.Error())
-		return false
 	}
-	return true
+	return &exchange{client: r.client}
 }
 
-func (r *jsonapiResource[M]) errorDiags(op string, err error) diag.Diagnostics {
-	return apiErrorDiags(fmt.Sprintf("Could not %s %s", op, r.entity.title()), err, r.entity.schema().Attributes)
+// finish adds the hooks' warnings and, on failure, the error's diagnostics.
+func (r *jsonapiResource[M]) finish(ctx context.Context, x *exchange, op string, err error, diags *diag.Diagnostics) {
+	diags.Append(x.warnings...)
+	if err != nil {
+		diags.Append(r.entity.errorDiags(ctx, op, err)...)
+	}
+}
+
+// errorDiags is how every failure of an entity's operation is reported.
+func (e *entity[M]) errorDiags(_ context.Context, op string, err error) diag.Diagnostics {
+	return errorDiags(fmt.Sprintf("Could not %s %s", op, e.title()), err, e.attributes())
 }
 
 // clientFrom takes the API client the provider's Configure produced.

@@ -152,34 +152,95 @@ func (r *roleAssignmentResource) Create(ctx context.Context, req resource.Create
 	if !known(plan.OrganizationID) {
 		app, err := r.client.Get(ctx, "api_credentials", plan.APICredentialID.ValueString(), "organization")
 		if err != nil {
-			resp.Diagnostics.Append(apiErrorDiags("Could not read the application", err, nil)...)
+			resp.Diagnostics.Append(grantErrorDiags("Could not read the application", err, "")...)
 			return
 		}
 		plan.OrganizationID = tfRelID(app, "organization")
 	}
 	existing, err := r.applicationMemberships(ctx, plan.APICredentialID.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiags("Could not list the application's memberships", err, nil)...)
+		resp.Diagnostics.Append(grantErrorDiags("Could not list the application's memberships", err, "")...)
 		return
 	}
 	wanted := setStrings(ctx, plan.EntityIDs, &resp.Diagnostics)
 	rel := plan.EntityType.ValueString()
+	owned := map[string]string{}
 	for _, am := range existing {
-		if id := am.Rel(rel).ID(); slices.Contains(wanted, id) {
-			resp.Diagnostics.AddAttributeError(path.Root("entity_ids"), "Application membership already exists",
-				fmt.Sprintf("The application %s already has an application membership (%s) for %s %s. This resource only "+
-					"manages what it creates: import the assignment (terraform import with id %s) if all such memberships "+
-					"have this role, or remove that application membership first.",
-					plan.APICredentialID.ValueString(), am.ID, rel, id, plan.ID.ValueString()))
+		id := am.Rel(rel).ID()
+		switch {
+		case !slices.Contains(wanted, id):
+		case isOwnGrant(&am, &plan):
+			// Made by an earlier run of this assignment that was killed or
+			// failed part-way: finish its job rather than grant again.
+			owned[id] = am.ID
+		default:
+			resp.Diagnostics.AddAttributeError(path.Root("entity_ids").AtSetValue(types.StringValue(id)), "Application membership already exists",
+				fmt.Sprintf("The application %s already has an application membership (%s) for %s %s, which this resource did "+
+					"not create. This resource only manages what it creates: import the assignment (import id %s) if all such "+
+					"memberships have this role, or remove that application membership first.",
+					plan.APICredentialID.ValueString(), am.ID, rel, id, assignmentID(plan.APICredentialID.ValueString(), plan.RoleID.ValueString(), rel)))
 		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	owned := map[string]string{}
-	r.grant(ctx, &plan, wanted, owned, &resp.Diagnostics)
+	r.align(ctx, &plan, existing, owned, &resp.Diagnostics)
+	var missing []string
+	for _, entity := range wanted {
+		if _, ok := owned[entity]; !ok {
+			missing = append(missing, entity)
+		}
+	}
+	if !resp.Diagnostics.HasError() {
+		r.grant(ctx, &plan, missing, owned, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		// Nothing is saved, so the resource is not tainted (which would
+		// revoke what succeeded): the grants made carry this assignment's
+		// mark, and the next apply adopts them and finishes the job.
+		return
+	}
 	r.setOwned(ctx, &plan, owned, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// The mark a role assignment puts on the application memberships it creates,
+// so that it recognises them after a run that was killed or failed before
+// its state was saved. One manager per (application, entity type): the mark
+// names that pair.
+const grantOrigin = "terraform-provider-clprovisioning/role_assignment"
+
+func grantMark(m *roleAssignmentModel) string {
+	return m.APICredentialID.ValueString() + "/" + m.EntityType.ValueString()
+}
+
+func isOwnGrant(am *jsonapi.Resource, m *roleAssignmentModel) bool {
+	return am.String("reference_origin") == grantOrigin && am.String("reference") == grantMark(m)
+}
+
+// align gives the adopted grants the planned role and filters (one PATCH
+// each, only where they differ).
+func (r *roleAssignmentResource) align(ctx context.Context, m *roleAssignmentModel, all []jsonapi.Resource, owned map[string]string, diags *diag.Diagnostics) {
+	filters, d := apiFilters(m.Filters)
+	diags.Append(d...)
+	for _, am := range all {
+		entity := am.Rel(m.EntityType.ValueString()).ID()
+		if owned[entity] != am.ID {
+			continue
+		}
+		current, d := tfFilters(&am, "filters")
+		diags.Append(d...)
+		same, _ := m.Filters.DynamicSemanticEquals(ctx, current)
+		if am.Rel("role").ID() == m.RoleID.ValueString() && same {
+			continue
+		}
+		body := &jsonapi.Resource{Type: "application_memberships", ID: am.ID, Attributes: map[string]any{"filters": filters}}
+		body.SetRel("role", jsonapi.ToOne("roles", m.RoleID.ValueString()))
+		if _, err := r.client.Update(ctx, body); err != nil {
+			diags.Append(grantErrorDiags("Could not update the role of "+entity, err, entity)...)
+			return
+		}
+	}
 }
 
 func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -190,7 +251,7 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	all, err := r.applicationMemberships(ctx, state.APICredentialID.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiags("Could not list the application's memberships", err, nil)...)
+		resp.Diagnostics.Append(grantErrorDiags("Could not list the application's memberships", err, "")...)
 		return
 	}
 	byID := map[string]*jsonapi.Resource{}
@@ -257,7 +318,7 @@ func (r *roleAssignmentResource) Update(ctx context.Context, req resource.Update
 			continue
 		}
 		if err := r.client.Delete(ctx, "application_memberships", owned[entity]); err != nil && !provisioning.IsNotFound(err) {
-			resp.Diagnostics.Append(apiErrorDiags("Could not revoke the role from "+entity, err, nil)...)
+			resp.Diagnostics.Append(grantErrorDiags("Could not revoke the role from "+entity, err, entity)...)
 			break
 		}
 		delete(owned, entity)
@@ -271,7 +332,7 @@ func (r *roleAssignmentResource) Update(ctx context.Context, req resource.Update
 			body := &jsonapi.Resource{Type: "application_memberships", ID: owned[entity], Attributes: map[string]any{"filters": filters}}
 			body.SetRel("role", jsonapi.ToOne("roles", plan.RoleID.ValueString()))
 			if _, err := r.client.Update(ctx, body); err != nil {
-				resp.Diagnostics.Append(apiErrorDiags("Could not update the role of "+entity, err, nil)...)
+				resp.Diagnostics.Append(grantErrorDiags("Could not update the role of "+entity, err, entity)...)
 				break
 			}
 		}
@@ -304,7 +365,7 @@ func (r *roleAssignmentResource) Delete(ctx context.Context, req resource.Delete
 	owned := mapStrings(ctx, state.ApplicationMembershipIDs, &resp.Diagnostics)
 	for _, entity := range slices.Sorted(maps.Keys(owned)) {
 		if err := r.client.Delete(ctx, "application_memberships", owned[entity]); err != nil && !provisioning.IsNotFound(err) {
-			resp.Diagnostics.Append(apiErrorDiags("Could not revoke the role from "+entity, err, nil)...)
+			resp.Diagnostics.Append(grantErrorDiags("Could not revoke the role from "+entity, err, entity)...)
 			// Keep in the state what could not be revoked.
 			r.setOwned(ctx, &state, map[string]string{entity: owned[entity]}, &resp.Diagnostics)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -341,9 +402,13 @@ func (r *roleAssignmentResource) grant(ctx context.Context, m *roleAssignmentMod
 		body.SetRel("organization", jsonapi.ToOne("organizations", m.OrganizationID.ValueString()))
 		body.SetRel("role", jsonapi.ToOne("roles", m.RoleID.ValueString()))
 		body.SetRel(rel, jsonapi.ToOne(entityRelationships[rel], entity))
-		created, err := r.client.Create(ctx, body)
+		body.SetAttr("reference_origin", grantOrigin)
+		body.SetAttr("reference", grantMark(m))
+		x := &exchange{client: r.client}
+		created, err := applicationMembershipEntity.post(ctx, x, body, func(existing *jsonapi.Resource) bool { return isOwnGrant(existing, m) })
+		diags.Append(x.warnings...)
 		if err != nil {
-			diags.Append(apiErrorDiags(fmt.Sprintf("Could not assign the role to %s %s", rel, entity), err, nil)...)
+			diags.Append(grantErrorDiags(fmt.Sprintf("Could not assign the role to %s %s", rel, entity), err, entity)...)
 			return
 		}
 		owned[entity] = created.ID
@@ -405,4 +470,21 @@ func mapStrings(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[s
 		diags.Append(m.ElementsAs(ctx, &out, false)...)
 	}
 	return out
+}
+
+// grantErrorDiags points an API error about one application membership at
+// the assignment's attribute: the entity's element of entity_ids, or
+// api_credential_id, role_id, filters.
+func grantErrorDiags(summary string, err error, entity string) diag.Diagnostics {
+	return errorDiagsAt(summary, err, func(apiName string) (path.Path, bool) {
+		switch apiName {
+		case "membership", "membership_profile":
+			return path.Root("entity_ids").AtSetValue(types.StringValue(entity)), entity != ""
+		case "api_credential", "role":
+			return path.Root(apiName + "_id"), true
+		case "filters":
+			return path.Root("filters"), true
+		}
+		return path.Empty(), false
+	})
 }

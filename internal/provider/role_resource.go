@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewRoleResource manages a custom role. The API cannot delete roles:
@@ -33,7 +32,13 @@ var roleEntity = &entity[roleModel]{
 	name:       "role",
 	apiType:    "roles",
 	include:    []string{"organization"},
-	createOnly: []string{"organization"},
+	naturalKey: []keyPart{{api: "organization", filter: "organization_id_eq"}, {api: "name", filter: "name_eq"}},
+	filters: []filterArg{
+		{name: "organization_id", filter: "organization_id_eq", description: "Only roles of this organization.", key: true},
+		{name: "kind", filter: "kind_eq", description: "Only roles of this kind: `admin`, `read_only` or `custom`.", key: true},
+		{name: "name", filter: "name_eq", description: "Only roles with exactly this name.", key: true},
+	},
+	forget: "The Provisioning API cannot delete roles. It was removed from the Terraform state and still exists in the organization.",
 	schema: func() schema.Schema {
 		return schema.Schema{
 			MarkdownDescription: "A custom role of an organization (Enterprise plans only), to which " +
@@ -69,9 +74,5 @@ var roleEntity = &entity[roleModel]{
 		m.Kind = tfString(r, "kind")
 		m.OrganizationID = tfRelID(r, "organization")
 		return nil
-	},
-	delete: func(_ context.Context, _ *provisioning.Client, m *roleModel) diag.Diagnostics {
-		return forgetWarning("role", m.ID.ValueString(),
-			"The Provisioning API cannot delete roles. It was removed from the Terraform state and still exists in the organization.")
 	},
 }

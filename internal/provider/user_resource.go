@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewUserResource manages the signed-in user's own profile. The user is a
@@ -32,9 +31,6 @@ type userModel struct {
 	TimeZone            types.String `tfsdk:"time_zone"`
 	OTPRequiredForLogin types.Bool   `tfsdk:"otp_required_for_login"`
 }
-
-// userPath is the singleton's path: it has no id in it.
-const userPath = "user"
 
 var userEntity = &entity[userModel]{
 	name:    "user",
@@ -55,18 +51,8 @@ var userEntity = &entity[userModel]{
 		m.OTPRequiredForLogin = tfBool(r, "otp_required_for_login")
 		return nil
 	},
-	get: func(ctx context.Context, c *provisioning.Client, _ string) (*jsonapi.Resource, error) {
-		return c.GetPath(ctx, userPath)
-	},
-	create: adoptUser,
-	update: func(ctx context.Context, c *provisioning.Client, _, _ *userModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
-		body.ID = "" // the singleton is addressed without an id
-		return patchUser(ctx, c, body, "update")
-	},
-	delete: func(_ context.Context, _ *provisioning.Client, m *userModel) diag.Diagnostics {
-		return forgetWarning("user", m.ID.ValueString(),
-			"A user cannot be deleted through the API. The signed-in user was removed from the Terraform state and keeps the profile it has now.")
-	},
+	singleton: "user",
+	forget:    "A user cannot be deleted through the API. The signed-in user was removed from the Terraform state and keeps the profile it has now.",
 }
 
 func userSchema() schema.Schema {
@@ -79,7 +65,7 @@ func userSchema() schema.Schema {
 		Attributes: withCommon(map[string]schema.Attribute{
 			"email": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The user's email address (read-only; change it in the Dashboard).",
+				MarkdownDescription: "The user's email address (read-only here: the Dashboard is where it is changed).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"first_name": schema.StringAttribute{
@@ -108,31 +94,4 @@ func userSchema() schema.Schema {
 			},
 		}),
 	}
-}
-
-// adoptUser takes the singleton over with one PATCH. Arguments left unset
-// that the API can clear are sent as null, so that the state matches the plan.
-func adoptUser(ctx context.Context, c *provisioning.Client, m *userModel, body *jsonapi.Resource) (*jsonapi.Resource, diag.Diagnostics) {
-	for name, v := range map[string]types.String{
-		"time_zone": m.TimeZone, "reference": m.Reference, "reference_origin": m.ReferenceOrigin,
-	} {
-		if v.IsNull() {
-			body.SetAttr(name, nil)
-		}
-	}
-	if m.Metadata.IsNull() {
-		body.SetAttr("metadata", nil)
-	}
-	if body.Attributes == nil {
-		body.Attributes = map[string]any{}
-	}
-	return patchUser(ctx, c, body, "adopt")
-}
-
-func patchUser(ctx context.Context, c *provisioning.Client, body *jsonapi.Resource, op string) (*jsonapi.Resource, diag.Diagnostics) {
-	obj, err := c.UpdatePath(ctx, userPath, body)
-	if err != nil {
-		return nil, apiErrorDiags("Could not "+op+" the user", err, userSchema().Attributes)
-	}
-	return obj, nil
 }

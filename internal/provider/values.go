@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
@@ -18,22 +20,37 @@ import (
 // attribute remotely), and a JSON null or absent attribute is a null
 // Terraform value. Empty objects are normalised to null, one way only.
 
+// unknown stands for a value not known yet (an Optional+Computed argument
+// left unset): never sent.
+var unknown any = unknownValue{}
+
+type unknownValue struct{}
+
 func apiString(v types.String) any {
-	if v.IsNull() || v.IsUnknown() {
+	if v.IsUnknown() {
+		return unknown
+	}
+	if v.IsNull() {
 		return nil
 	}
 	return v.ValueString()
 }
 
 func apiBool(v types.Bool) any {
-	if v.IsNull() || v.IsUnknown() {
+	if v.IsUnknown() {
+		return unknown
+	}
+	if v.IsNull() {
 		return nil
 	}
 	return v.ValueBool()
 }
 
 func apiInt64(v types.Int64) any {
-	if v.IsNull() || v.IsUnknown() {
+	if v.IsUnknown() {
+		return unknown
+	}
+	if v.IsNull() {
 		return nil
 	}
 	return v.ValueInt64()
@@ -180,4 +197,127 @@ func sameJSON(a, b any) bool {
 	ja, errA := json.Marshal(a)
 	jb, errB := json.Marshal(b)
 	return errA == nil && errB == nil && string(ja) == string(jb)
+}
+
+// dynamicToJSON converts a Terraform value to JSON: objects and maps to
+// objects, tuples, lists and sets to arrays, numbers to json.Number.
+func dynamicToJSON(v attr.Value) (any, error) {
+	if v == nil || v.IsNull() {
+		return nil, nil
+	}
+	if v.IsUnknown() {
+		return nil, fmt.Errorf("the value is not known yet")
+	}
+	switch x := v.(type) {
+	case basetypes.DynamicValuable:
+		d, diags := x.ToDynamicValue(context.Background())
+		if diags.HasError() {
+			return nil, fmt.Errorf("converting a dynamic value: %v", diags)
+		}
+		if d.IsUnderlyingValueNull() {
+			return nil, nil
+		}
+		return dynamicToJSON(d.UnderlyingValue())
+	case basetypes.ObjectValue:
+		return objectToJSON(x.Attributes())
+	case basetypes.MapValue:
+		return objectToJSON(x.Elements())
+	case basetypes.TupleValue:
+		return arrayToJSON(x.Elements())
+	case basetypes.ListValue:
+		return arrayToJSON(x.Elements())
+	case basetypes.SetValue:
+		return arrayToJSON(x.Elements())
+	case basetypes.StringValue:
+		return x.ValueString(), nil
+	case basetypes.BoolValue:
+		return x.ValueBool(), nil
+	case basetypes.NumberValue:
+		return json.Number(x.ValueBigFloat().Text('g', -1)), nil
+	case basetypes.Int64Value:
+		return json.Number(fmt.Sprint(x.ValueInt64())), nil
+	case basetypes.Float64Value:
+		return json.Number(big.NewFloat(x.ValueFloat64()).Text('g', -1)), nil
+	}
+	return nil, fmt.Errorf("unsupported value of type %s", v.Type(context.Background()))
+}
+
+func objectToJSON(elems map[string]attr.Value) (any, error) {
+	out := make(map[string]any, len(elems))
+	for k, e := range elems {
+		j, err := dynamicToJSON(e)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		out[k] = j
+	}
+	return out, nil
+}
+
+func arrayToJSON(elems []attr.Value) (any, error) {
+	out := make([]any, len(elems))
+	for i, e := range elems {
+		j, err := dynamicToJSON(e)
+		if err != nil {
+			return nil, fmt.Errorf("[%d]: %w", i, err)
+		}
+		out[i] = j
+	}
+	return out, nil
+}
+
+// jsonToValue converts JSON to a Terraform value: objects to objects,
+// arrays to tuples, numbers to numbers. A JSON null is a null string.
+func jsonToValue(v any) (attr.Value, error) {
+	switch x := v.(type) {
+	case nil:
+		return types.StringNull(), nil
+	case string:
+		return types.StringValue(x), nil
+	case bool:
+		return types.BoolValue(x), nil
+	case json.Number:
+		f, _, err := big.ParseFloat(string(x), 10, 512, big.ToNearestEven)
+		if err != nil {
+			return nil, fmt.Errorf("bad number %q: %w", x, err)
+		}
+		return types.NumberValue(f), nil
+	case float64:
+		return types.NumberValue(big.NewFloat(x)), nil
+	case int:
+		return types.NumberValue(new(big.Float).SetInt64(int64(x))), nil
+	case int64:
+		return types.NumberValue(new(big.Float).SetInt64(x)), nil
+	case map[string]any:
+		attrTypes := make(map[string]attr.Type, len(x))
+		attrs := make(map[string]attr.Value, len(x))
+		for k, e := range x {
+			ev, err := jsonToValue(e)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			attrs[k], attrTypes[k] = ev, ev.Type(context.Background())
+		}
+		obj, diags := types.ObjectValue(attrTypes, attrs)
+		if diags.HasError() {
+			return nil, fmt.Errorf("building an object: %v", diags)
+		}
+		return obj, nil
+	case []any:
+		elemTypes := make([]attr.Type, len(x))
+		elems := make([]attr.Value, len(x))
+		for i, e := range x {
+			ev, err := jsonToValue(e)
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			elems[i], elemTypes[i] = ev, ev.Type(context.Background())
+		}
+		tup, diags := types.TupleValue(elemTypes, elems)
+		if diags.HasError() {
+			return nil, fmt.Errorf("building a tuple: %v", diags)
+		}
+		return tup, nil
+	}
+	return nil, fmt.Errorf("unsupported JSON value %T", v)
 }

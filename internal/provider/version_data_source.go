@@ -27,6 +27,13 @@ type versionModel struct {
 var versionEntity = &entity[versionModel]{
 	name:    "version",
 	apiType: "versions",
+	filters: []filterArg{
+		{name: "resource_type", filter: "resource_type_eq", description: "Only versions of this type of object: `memberships`, `permissions` or `roles`."},
+		{name: "resource_id", filter: "resource_id_eq", description: "Only versions of the object with this id."},
+		{name: "event", filter: "event_eq", description: "Only versions of this event: `create`, `update` or `destroy`."},
+		{name: "created_after", filter: "created_at_gt", description: "Only versions recorded after this time (RFC 3339, e.g. `2026-11-01T00:00:00Z`), " +
+			"such as the time of the last apply."},
+	},
 	// The attributes, described once; only the data sources use them.
 	schema: func() schema.Schema {
 		computed := func(desc string) schema.StringAttribute {
@@ -63,9 +70,6 @@ func NewVersionDataSource() datasource.DataSource {
 	return &objectDataSource[versionModel]{
 		entity:      versionEntity,
 		description: "Reads one version (an entry of the audit trail of memberships, permissions and roles) by `id`.",
-		find: func(_ context.Context, m *versionModel) (lookup, diag.Diagnostics) {
-			return findBy(m.ID, "versions", nil)
-		},
 	}
 }
 
@@ -73,16 +77,8 @@ func NewVersionDataSource() datasource.DataSource {
 func NewVersionsDataSource() datasource.DataSource {
 	return &listDataSource[versionModel]{
 		entity: versionEntity,
-		name:   "versions",
 		description: "Lists versions — the audit trail of changes to memberships, permissions and roles (kept for a year) — " +
 			"optionally of one type of object, one object, one event, or since a point in time. A pipeline uses it to show who " +
 			"changed what since the last apply.",
-		args: []listArg{
-			{"resource_type", "resource_type_eq", "Only versions of this type of object: `memberships`, `permissions` or `roles`."},
-			{"resource_id", "resource_id_eq", "Only versions of the object with this id."},
-			{"event", "event_eq", "Only versions of this event: `create`, `update` or `destroy`."},
-			{"created_after", "created_at_gt", "Only versions recorded after this time (RFC 3339, e.g. `2026-11-01T00:00:00Z`), " +
-				"such as the time of the last apply."},
-		},
 	}
 }

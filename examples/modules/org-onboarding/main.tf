@@ -4,8 +4,8 @@ locals {
   # Roles by name: the two built-in ones and the custom ones.
   role_ids = merge(
     {
-      admin     = data.clprovisioning_role.admin.id
-      read_only = data.clprovisioning_role.read_only.id
+      admin     = clprovisioning_organization.this.admin_role_id
+      read_only = clprovisioning_organization.this.read_only_role_id
     },
     { for name, role in clprovisioning_role.custom : name => role.id },
   )
@@ -49,16 +49,6 @@ resource "clprovisioning_organization" "this" {
   gtm_id_test    = local.org.gtm_id_test
   config         = local.org.config == null ? null : jsonencode(local.org.config)
   metadata       = local.org.metadata
-}
-
-data "clprovisioning_role" "admin" {
-  organization_id = clprovisioning_organization.this.id
-  kind            = "admin"
-}
-
-data "clprovisioning_role" "read_only" {
-  organization_id = clprovisioning_organization.this.id
-  kind            = "read_only"
 }
 
 resource "clprovisioning_role" "custom" {

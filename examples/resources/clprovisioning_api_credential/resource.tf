@@ -2,17 +2,12 @@ resource "clprovisioning_organization" "brand" {
   name = "The Blue Brand"
 }
 
-data "clprovisioning_role" "admin" {
-  organization_id = clprovisioning_organization.brand.id
-  kind            = "admin"
-}
-
 # A back-end integration: confidential (it has a secret) and acts with a role.
 resource "clprovisioning_api_credential" "erp" {
   organization_id = clprovisioning_organization.brand.id
   name            = "ERP sync"
   kind            = "integration" # create-only: changing it replaces the credential
-  role_id         = data.clprovisioning_role.admin.id
+  role_id         = clprovisioning_organization.brand.admin_role_id
   mode            = "live" # create-only, like kind
   expires_in      = 86400  # token lifetime in seconds; omit it for the kind's default
 }

@@ -2,20 +2,10 @@ resource "clprovisioning_organization" "brand" {
   name = "The Blue Brand"
 }
 
-data "clprovisioning_role" "read_only" {
-  organization_id = clprovisioning_organization.brand.id
-  kind            = "read_only"
-}
-
-data "clprovisioning_role" "admin" {
-  organization_id = clprovisioning_organization.brand.id
-  kind            = "admin"
-}
-
 resource "clprovisioning_membership" "ada" {
   organization_id = clprovisioning_organization.brand.id
   user_email      = "ada@bluebrand.example"
-  role_id         = data.clprovisioning_role.read_only.id
+  role_id         = clprovisioning_organization.brand.read_only_role_id
 }
 
 resource "clprovisioning_membership_profile" "warehouse" {
@@ -35,7 +25,7 @@ resource "clprovisioning_application_membership" "ada_orders" {
   organization_id   = clprovisioning_organization.brand.id
   api_credential_id = clprovisioning_api_credential.orders.id
   membership_id     = clprovisioning_membership.ada.id
-  role_id           = data.clprovisioning_role.read_only.id
+  role_id           = clprovisioning_organization.brand.read_only_role_id
 
   filters = {
     market_id_in = [202, 203]
@@ -48,5 +38,5 @@ resource "clprovisioning_application_membership" "warehouse_orders" {
   organization_id       = clprovisioning_organization.brand.id
   api_credential_id     = clprovisioning_api_credential.orders.id
   membership_profile_id = clprovisioning_membership_profile.warehouse.id
-  role_id               = data.clprovisioning_role.admin.id
+  role_id               = clprovisioning_organization.brand.admin_role_id
 }

@@ -2,11 +2,6 @@ resource "clprovisioning_organization" "brand" {
   name = "The Blue Brand"
 }
 
-data "clprovisioning_role" "read_only" {
-  organization_id = clprovisioning_organization.brand.id
-  kind            = "read_only"
-}
-
 resource "clprovisioning_membership_profile" "warehouse" {
   organization_id = clprovisioning_organization.brand.id
   name            = "Warehouse"
@@ -17,7 +12,7 @@ resource "clprovisioning_membership_profile" "warehouse" {
 resource "clprovisioning_membership" "ada" {
   organization_id       = clprovisioning_organization.brand.id
   user_email            = "ada@bluebrand.example"
-  role_id               = data.clprovisioning_role.read_only.id
+  role_id               = clprovisioning_organization.brand.read_only_role_id
   membership_profile_id = clprovisioning_membership_profile.warehouse.id
   test_enabled          = true
 

@@ -2,16 +2,11 @@ resource "clprovisioning_organization" "brand" {
   name = "The Blue Brand"
 }
 
-data "clprovisioning_role" "read_only" {
-  organization_id = clprovisioning_organization.brand.id
-  kind            = "read_only"
-}
-
 resource "clprovisioning_membership" "support" {
   count           = 2
   organization_id = clprovisioning_organization.brand.id
   user_email      = ["ada@bluebrand.example", "grace@bluebrand.example"][count.index]
-  role_id         = data.clprovisioning_role.read_only.id
+  role_id         = clprovisioning_organization.brand.read_only_role_id
 }
 
 resource "clprovisioning_api_credential" "orders" {
@@ -24,7 +19,7 @@ resource "clprovisioning_api_credential" "orders" {
 # everyone in the support team. Removing an email revokes their access.
 resource "clprovisioning_role_assignment" "support_orders" {
   api_credential_id = clprovisioning_api_credential.orders.id
-  role_id           = data.clprovisioning_role.read_only.id
+  role_id           = clprovisioning_organization.brand.read_only_role_id
   entity_type       = "membership"
   entity_ids        = clprovisioning_membership.support[*].id
   filters = {

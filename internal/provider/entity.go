@@ -73,6 +73,8 @@ type entity[M any] struct {
 	// derived names computed attributes the API derives from arguments, with
 	// the arguments each depends on: planned unknown when one of those
 	// changes, kept from the state otherwise.
+	// anyChange among them means any update may change it (a value the API
+	// derives from another object, which may change in the same apply).
 	derived map[string][]string
 	// writeOnly maps each write-only argument to the argument whose change
 	// sends it again (client_secret_wo -> client_secret_wo_version). The
@@ -84,6 +86,10 @@ type entity[M any] struct {
 	cached    schema.Schema
 	immutable map[string]bool // API names of create-only attributes and relationships
 }
+
+// anyChange, among a derived value's dependencies, means that any update
+// of the object may change it.
+const anyChange = "*"
 
 // hooks are what an entity adds around the generic work. They adjust the
 // request body or act beside it, and return plain errors: the generic code

@@ -59,7 +59,9 @@ var membershipEntity = &entity[membershipModel]{
 	schema:  membershipSchema,
 	write:   writeMembership,
 	read:    readMembership,
-	derived: map[string][]string{"effective_test_enabled": {"access_scope", "membership_profile_id"}},
+	// The API derives test_enabled from the profile's scope too, which may
+	// change in the same apply: any update may change it.
+	derived: map[string][]string{"effective_test_enabled": {anyChange}},
 	hooks: hooks[membershipModel]{
 		beforeUpdate: resendInvitation,
 		beforeDelete: refuseOwnerDelete,

@@ -194,6 +194,10 @@ func (r *jsonapiResource[M]) ModifyPlan(ctx context.Context, req resource.Modify
 	for name, deps := range r.entity.derived {
 		changed := false
 		for _, dep := range deps {
+			if dep == anyChange {
+				changed = true
+				break
+			}
 			p := value(req.Plan.Raw, dep)
 			changed = changed || !p.IsFullyKnown() || !p.Equal(value(req.State.Raw, dep))
 		}

@@ -1,7 +1,6 @@
 # What `make demo` applies against the simulator: a whole organization
 # onboarded with the org-onboarding module — custom roles and permissions,
-# groups, people, applications and who may use them — plus lookups of what
-# the API created on its own.
+# groups, people, applications and who may use them.
 terraform {
   required_providers {
     clprovisioning = {
@@ -65,12 +64,6 @@ module "blue_brand" {
   }
 }
 
-# The built-in roles, as the provider's data sources see them.
-data "clprovisioning_roles" "all" {
-  organization_id = module.blue_brand.organization_id
-  depends_on      = [module.blue_brand]
-}
-
 output "organization" {
   value = {
     id   = module.blue_brand.organization_id
@@ -78,8 +71,10 @@ output "organization" {
   }
 }
 
-output "roles" {
-  value = { for r in data.clprovisioning_roles.all.items : r.name => r.kind }
+# The built-in roles come with the organization: their ids are known from
+# the create on, so a change elsewhere plans nothing here.
+output "role_ids" {
+  value = module.blue_brand.role_ids
 }
 
 output "membership_ids" {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
@@ -18,6 +21,7 @@ import (
 type onboardingInputs struct {
 	people       string // HCL map body
 	applications string // HCL map body
+	supportEmail string // the organization's, "support@onboard.example" when empty
 }
 
 var onboardingStart = onboardingInputs{
@@ -51,7 +55,7 @@ module "onboarding" {
 
   organization = {
     name          = "Onboarding Org"
-    support_email = "support@onboard.example"
+    support_email = %q
     primary_color = "#1E3A8A"
     config        = { mfe = { default = { links = { cart = "https://cart.onboard.example/:order_id" } } } }
   }
@@ -78,7 +82,7 @@ output "onboarding" {
   value     = module.onboarding
   sensitive = true
 }
-`, module, in.people, in.applications)
+`, module, cmp.Or(in.supportEmail, "support@onboard.example"), in.people, in.applications)
 }
 
 // The org-onboarding module, end to end with a real Terraform CLI: apply
@@ -99,6 +103,11 @@ func TestAccOnboardingModule(t *testing.T) {
 		p, code := c.plan()
 		if got := changes(p); !maps.Equal(got, want) || code != 2 {
 			t.Fatalf("%s: plan (exit %d)\n got  %v\n want %v", what, code, got, want)
+		}
+		for _, rc := range p.ResourceChanges {
+			if rc.Mode == tfjson.DataResourceMode && rc.Change.Actions.Read() {
+				t.Errorf("%s: the plan defers reading %s to the apply", what, rc.Address)
+			}
 		}
 		c.must("apply", "-input=false", "-no-color", "test.tfplan")
 	}
@@ -148,6 +157,17 @@ func TestAccOnboardingModule(t *testing.T) {
 	withDan := onboardingStart
 	withDan.people += `
     "dan@onboard.example" = { role = "Marketing" }`
+	// A plan says only what will happen: one argument changed, one change,
+	// and no data source left to read during the apply.
+	mail := onboardingStart
+	mail.supportEmail = "help@onboard.example"
+	expectPlan("changing the support e-mail", mail, map[string]string{`module.onboarding.clprovisioning_organization.this`: "update"})
+	c.write("main.tf", onboardingConfig(env, mail))
+	if p, code := c.plan(); code != 0 {
+		t.Fatalf("plan after the e-mail change is not empty: %v", changes(p))
+	}
+	expectPlan("changing the support e-mail back", onboardingStart, map[string]string{`module.onboarding.clprovisioning_organization.this`: "update"})
+
 	expectPlan("adding a person", withDan, map[string]string{m + `["dan@onboard.example"]`: "create"})
 
 	bobReadOnly := withDan

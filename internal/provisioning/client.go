@@ -7,12 +7,17 @@
 //
 // Guarantees:
 //   - One access token per Client, shared by all goroutines; a 401 refreshes
-//     it once (with client credentials) and repeats the request.
+//     it (with client credentials) and repeats the request, up to three times
+//     a call. A 401 to a token obtained right after such a refresh is a
+//     permission refusal: a *NotAllowedError (IsNotAllowed), not repeated.
 //   - GET, PATCH and DELETE are retried on 429, 500/502/503/504 and
 //     connection errors. POST is retried only where the API cannot have
-//     acted (429, connection refused); after a timeout, a dropped connection
-//     or a 5xx it returns an *UnknownOutcomeError instead of risking a
+//     acted (429, connection refused); after a timeout, a dropped connection,
+//     any 5xx or an unreadable 2xx it returns an *UnknownOutcomeError
+//     (IsUnknownOutcome; SentAt says when it was sent) instead of risking a
 //     duplicate.
+//   - A wait the API asks for (Retry-After) beyond the retry budget fails at
+//     once, saying both numbers.
 //   - A client-side limiter keeps under the published limits.
 //   - Tokens, client secrets, Authorization headers and response bodies are
 //     never logged nor put into errors.

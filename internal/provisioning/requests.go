@@ -232,12 +232,10 @@ func metaInt(m map[string]any, key string) (int, bool) {
 
 // one runs a call whose answer is a single resource.
 func (c *Client) one(ctx context.Context, cl call) (*jsonapi.Resource, error) {
+	cl.one = true // checked by decode, so that a POST's unreadable answer is an unknown outcome
 	doc, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
-	}
-	if doc == nil {
-		return nil, &RequestError{Method: cl.method, Path: cl.path, Err: errors.New("the response has no body")}
 	}
 	r, err := doc.One()
 	if err != nil {

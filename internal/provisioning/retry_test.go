@@ -244,6 +244,21 @@ func TestRetryBudget(t *testing.T) {
 			t.Fatalf("took %s and %d attempts; want an immediate give-up", d, n.Load())
 		}
 	})
+	t.Run("Retry-After of an hour", func(t *testing.T) {
+		t.Parallel()
+		var n atomic.Int64
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.Header().Set("Retry-After", "3600")
+			writeErrors(w, http.StatusTooManyRequests, jsonapi.Error{Title: "Too many requests", Status: "429"})
+		})
+		err := callFor(f.client(), t.Context(), http.MethodGet) // the default budget: 5 minutes
+		const want = "GET /api/roles/r1: 429 Too Many Requests: Too many requests " +
+			"(gave up: the API asked to wait 3600 s, more than the 300 s retry budget)"
+		if err == nil || err.Error() != want || n.Load() != 1 {
+			t.Fatalf("after %d attempts: err =\n%v\nwant\n%s", n.Load(), err, want)
+		}
+	})
 	t.Run("context cancelled while waiting", func(t *testing.T) {
 		t.Parallel()
 		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
@@ -277,6 +292,19 @@ func TestPOSTNotRetriedWhenOutcomeUnknown(t *testing.T) {
 		"503": {handler: func(t *testing.T) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }
 		}},
+		"501": {handler: func(t *testing.T) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotImplemented) }
+		}},
+		"unreadable 201": {handler: func(t *testing.T) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", jsonapi.MediaType)
+				w.WriteHeader(http.StatusCreated)
+				_, _ = io.WriteString(w, `{"data": {"type": "roles", "id": `)
+			}
+		}},
+		"empty 201": {handler: func(t *testing.T) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusCreated) }
+		}},
 		"dropped connection": {handler: func(t *testing.T) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) { dropConnection(t, w) }
 		}},
@@ -307,9 +335,23 @@ func TestPOSTNotRetriedWhenOutcomeUnknown(t *testing.T) {
 					c.RequestTimeout = tt.timeout
 				}
 			})
+			before := time.Now()
 			err := callFor(c, t.Context(), http.MethodPost)
 			if !IsUnknownOutcome(err) {
 				t.Fatalf("err = %v, want an UnknownOutcomeError", err)
+			}
+			var u *UnknownOutcomeError
+			if !errors.As(err, &u) || u.SentAt.Before(before) || u.SentAt.After(time.Now()) {
+				t.Fatalf("SentAt = %v, want between %v and now", u.SentAt, before)
+			}
+			// A 5xx is inside, but AsAPIError does not report it, so that a
+			// caller showing the API's words shows the whole message.
+			if _, ok := AsAPIError(err); ok {
+				t.Fatal("AsAPIError reports the answer of an unknown outcome")
+			}
+			var ae *APIError
+			if strings.HasPrefix(name, "5") && (!errors.As(err, &ae) || ae.StatusCode < 500) {
+				t.Fatalf("the 5xx answer is not in the chain: %v", err)
 			}
 			if !strings.Contains(err.Error(), "outcome is unknown") || !strings.HasPrefix(err.Error(), "POST /api/roles: ") {
 				t.Fatalf("message = %q", err)

@@ -43,6 +43,7 @@ type call struct {
 	endpoint string // first segment after /api, for the limiter
 	query    string // encoded, without "?"
 	body     []byte // nil: no body
+	one      bool   // a 2xx must carry one resource
 }
 
 type response struct {
@@ -92,9 +93,14 @@ func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, error) {
 // callState is what the attempts of one call share.
 type callState struct {
 	start     time.Time
-	retries   int  // retries made so far (a token refresh is not one)
-	refreshed bool // the token was replaced after a 401
+	retries   int       // retries made so far (a token refresh is not one)
+	refreshes int       // tokens dropped after a 401
+	refreshed bool      // a 401 dropped the token; the next one is fresh
+	sentAt    time.Time // when the last attempt was sent
 }
+
+// maxTokenRefreshes bounds the 401-then-new-token repeats of one call.
+const maxTokenRefreshes = 3
 
 type outcomeKind int
 
@@ -137,6 +143,10 @@ func (c *Client) attempt(ctx context.Context, cl call, st *callState, n int) out
 		tflog.Warn(ctx, "Provisioning API token request failed", map[string]any{"error": err.Error(), "attempt": n})
 		return retryAfter(err, te.RetryAfter)
 	}
+	// A token obtained after this call's own 401 is fresh: a 401 to it is
+	// about permission, not about the token.
+	fresh := st.refreshed
+	st.refreshed = false
 	actx := tflog.MaskLogStrings(ctx, tok)
 	if waited, err := c.limiter.waitRequest(actx, cl.method, cl.endpoint); err != nil {
 		return giveUp(&RequestError{Method: cl.method, Path: cl.path, Err: err})
@@ -145,11 +155,11 @@ func (c *Client) attempt(ctx context.Context, cl call, st *callState, n int) out
 			"method": cl.method, "path": cl.path, "wait_ms": waited.Milliseconds(),
 		})
 	}
-	t0 := time.Now()
+	st.sentAt = time.Now()
 	res, sent, err := c.send(ctx, cl, tok)
 	fields := map[string]any{
 		"method": cl.method, "path": cl.path, "attempt": n,
-		"duration_ms": time.Since(t0).Milliseconds(),
+		"duration_ms": time.Since(st.sentAt).Milliseconds(),
 	}
 	if err != nil {
 		fields["error"] = err.Error()
@@ -158,19 +168,19 @@ func (c *Client) attempt(ctx context.Context, cl call, st *callState, n int) out
 	}
 	tflog.Debug(actx, "Provisioning API request", fields)
 	if err != nil {
-		return c.transportOutcome(ctx, cl, err, sent)
+		return c.transportOutcome(ctx, cl, st, err, sent)
 	}
-	return c.responseOutcome(actx, cl, st, res, tok)
+	return c.responseOutcome(actx, cl, st, res, tok, fresh)
 }
 
 // transportOutcome decides about an attempt that got no answer. sent: a
 // connection was obtained, so the API may have seen the request.
-func (c *Client) transportOutcome(ctx context.Context, cl call, err error, sent bool) outcome {
+func (c *Client) transportOutcome(ctx context.Context, cl call, st *callState, err error, sent bool) outcome {
 	reqErr := &RequestError{Method: cl.method, Path: cl.path, Err: err}
 	switch {
 	case ctx.Err() != nil:
 		if cl.method == http.MethodPost && sent {
-			return giveUp(&UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ctx.Err()})
+			return giveUp(st.unknownOutcome(cl, ctx.Err()))
 		}
 		return giveUp(&RequestError{Method: cl.method, Path: cl.path, Err: ctx.Err()})
 	case isPermanentTransportError(err):
@@ -184,38 +194,67 @@ func (c *Client) transportOutcome(ctx context.Context, cl call, err error, sent 
 		return giveUp(&RequestError{Method: cl.method, Path: cl.path,
 			Err: fmt.Errorf("%w (the request was not sent)", err)})
 	default:
-		return giveUp(&UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: err})
+		return giveUp(st.unknownOutcome(cl, err))
 	}
 }
 
-// responseOutcome decides about an HTTP answer.
-func (c *Client) responseOutcome(ctx context.Context, cl call, st *callState, res *response, tok string) outcome {
+func (st *callState) unknownOutcome(cl call, err error) *UnknownOutcomeError {
+	return &UnknownOutcomeError{Method: cl.method, Path: cl.path, SentAt: st.sentAt, Err: err}
+}
+
+// responseOutcome decides about an HTTP answer. fresh: tok was obtained
+// after a 401 earlier in this call.
+func (c *Client) responseOutcome(ctx context.Context, cl call, st *callState, res *response, tok string, fresh bool) outcome {
 	switch s := res.status; {
 	case s >= 200 && s < 300:
-		return finished(c.decode(cl, res))
-	case s == http.StatusUnauthorized && !st.refreshed && c.auth.canRefresh():
-		// The token expired or was revoked: replace it and repeat once.
-		// The API did not act, so this is safe for every method and does
-		// not count as a retry.
-		st.refreshed = true
-		c.auth.invalidate(tok)
-		tflog.Info(ctx, "Provisioning API rejected the access token; fetching a new one", map[string]any{
-			"method": cl.method, "path": cl.path,
-		})
-		return outcome{kind: outcomeRepeat}
+		doc, err := decode(cl, res)
+		switch {
+		case err == nil:
+			return finished(doc, nil)
+		case cl.method == http.MethodPost:
+			// Applied, most likely, but what it made cannot be read.
+			return giveUp(st.unknownOutcome(cl, fmt.Errorf("%w; the request was most likely applied", err)))
+		default:
+			return giveUp(&RequestError{Method: cl.method, Path: cl.path, Err: err})
+		}
+	case s == http.StatusUnauthorized:
+		return c.unauthorized(ctx, cl, st, res, tok, fresh)
 	case s == http.StatusTooManyRequests:
 		wait, _ := parseRetryAfter(res.header.Get("Retry-After"), time.Now())
 		return retryAfter(c.apiError(cl, res), wait)
+	case s >= 500 && !isIdempotent(cl.method):
+		// The API may have acted before failing: never repeated.
+		return giveUp(st.unknownOutcome(cl, c.apiError(cl, res)))
 	case isRetryableStatus(s):
-		ae := c.apiError(cl, res)
-		if !isIdempotent(cl.method) {
-			return giveUp(&UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ae})
-		}
 		wait, _ := parseRetryAfter(res.header.Get("Retry-After"), time.Now())
-		return retryAfter(ae, wait)
+		return retryAfter(c.apiError(cl, res), wait)
 	default:
 		return giveUp(c.apiError(cl, res))
 	}
+}
+
+// unauthorized decides about a 401. A token that expired or was revoked is
+// replaced and the request repeated (the API did not act, so this is safe
+// for every method and does not count as a retry), up to maxTokenRefreshes
+// times a call. A 401 to a token obtained right after such a refresh is a
+// permission refusal: a NotAllowedError, never repeated.
+func (c *Client) unauthorized(ctx context.Context, cl call, st *callState, res *response, tok string, fresh bool) outcome {
+	ae := c.apiError(cl, res)
+	switch {
+	case !c.auth.canRefresh():
+		return giveUp(ae)
+	case fresh:
+		return giveUp(&NotAllowedError{Method: cl.method, Path: cl.path, API: ae})
+	case st.refreshes >= maxTokenRefreshes:
+		return giveUp(fmt.Errorf("%w (gave up: the API rejected %d access tokens during this call)", ae, st.refreshes+1))
+	}
+	st.refreshes++
+	st.refreshed = true
+	c.auth.invalidate(tok)
+	tflog.Info(ctx, "Provisioning API rejected the access token; fetching a new one", map[string]any{
+		"method": cl.method, "path": cl.path, "refresh": st.refreshes,
+	})
+	return outcome{kind: outcomeRepeat}
 }
 
 // retryWait decides whether a retryable failure is retried, and after how
@@ -228,7 +267,16 @@ func (c *Client) retryWait(ctx context.Context, cl call, st *callState, o outcom
 	if wait <= 0 {
 		wait = c.backoff(st.retries)
 	}
-	if elapsed := time.Since(st.start); elapsed+wait > c.budget {
+	elapsed := time.Since(st.start)
+	switch {
+	case elapsed+wait <= c.budget:
+	case o.wait > c.budget:
+		return 0, fmt.Errorf("%w (gave up: the API asked to wait %s s, more than the %s s retry budget)",
+			o.err, seconds(o.wait), seconds(c.budget))
+	case o.wait > 0:
+		return 0, fmt.Errorf("%w (gave up after %d attempts: the API asked to wait %s s, more than the %s s left of the %s s retry budget)",
+			o.err, attempt, seconds(o.wait), seconds(max(c.budget-elapsed, 0)), seconds(c.budget))
+	default:
 		return 0, fmt.Errorf("%w (gave up after %d attempts: waiting %s more would exceed the retry budget of %s)",
 			o.err, attempt, wait.Round(time.Millisecond), c.budget)
 	}
@@ -324,17 +372,23 @@ func (c *Client) apiError(cl call, res *response) *APIError {
 	return newAPIError(cl.method, cl.path, res.status, res.header.Get("Content-Type"), res.body)
 }
 
-func (c *Client) decode(cl call, res *response) (*jsonapi.Document, error) {
+// decode reads a 2xx body: nil for an empty one, unless the call wants one
+// resource. The error is the bare cause; the caller says whose.
+func decode(cl call, res *response) (*jsonapi.Document, error) {
 	if len(bytes.TrimSpace(res.body)) == 0 {
+		if cl.one {
+			return nil, fmt.Errorf("the API answered %d with no body", res.status)
+		}
 		return nil, nil
 	}
 	doc, err := jsonapi.Decode(res.body)
 	if err != nil {
-		msg := fmt.Errorf("the API answered %d but the response is not a JSON:API document: %v", res.status, err)
-		if cl.method == http.MethodPost {
-			msg = fmt.Errorf("%w; the request was most likely applied", msg)
+		return nil, fmt.Errorf("the API answered %d but the response is not a JSON:API document: %v", res.status, err)
+	}
+	if cl.one {
+		if _, err := doc.One(); err != nil {
+			return nil, fmt.Errorf("the API answered %d but not with one resource: %v", res.status, err)
 		}
-		return nil, &RequestError{Method: cl.method, Path: cl.path, Err: msg}
 	}
 	return doc, nil
 }
@@ -410,6 +464,11 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false
+}
+
+// seconds renders a duration in seconds: "3600", "1.5".
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Round(100*time.Millisecond).Seconds(), 'f', -1, 64)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -140,6 +140,9 @@ func (c *Client) attempt(ctx context.Context, cl call, st *callState, n int) out
 		if ctx.Err() != nil || !errors.As(err, &te) || !te.retryable() {
 			return giveUp(err)
 		}
+		if te.StatusCode == http.StatusTooManyRequests {
+			c.limiter.blockToken(te.RetryAfter)
+		}
 		tflog.Warn(ctx, "Provisioning API token request failed", map[string]any{"error": err.Error(), "attempt": n})
 		return retryAfter(err, te.RetryAfter)
 	}
@@ -148,7 +151,8 @@ func (c *Client) attempt(ctx context.Context, cl call, st *callState, n int) out
 	fresh := st.refreshed
 	st.refreshed = false
 	actx := tflog.MaskLogStrings(ctx, tok)
-	if waited, err := c.limiter.waitRequest(actx, cl.method, cl.endpoint); err != nil {
+	place, waited, err := c.limiter.waitRequest(actx, cl.method, cl.endpoint)
+	if err != nil {
 		return giveUp(&RequestError{Method: cl.method, Path: cl.path, Err: err})
 	} else if waited >= 50*time.Millisecond {
 		tflog.Debug(actx, "Provisioning API client-side rate limit: request delayed", map[string]any{
@@ -157,6 +161,7 @@ func (c *Client) attempt(ctx context.Context, cl call, st *callState, n int) out
 	}
 	st.sentAt = time.Now()
 	res, sent, err := c.send(ctx, cl, tok)
+	c.limiter.done(place, res)
 	fields := map[string]any{
 		"method": cl.method, "path": cl.path, "attempt": n,
 		"duration_ms": time.Since(st.sentAt).Milliseconds(),

@@ -71,8 +71,9 @@ type Config struct {
 
 	UserAgent string
 
-	// HTTPClient is optional; the default is go-cleanhttp's pooled client.
-	// Its Timeout, if any, applies on top of RequestTimeout.
+	// HTTPClient is optional; the default is go-cleanhttp's pooled client
+	// keeping up to 64 idle connections per host. Its
+	// Timeout, if any, applies on top of RequestTimeout.
 	HTTPClient *http.Client
 
 	// MaxRetries is the number of retries after the first attempt
@@ -164,7 +165,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.UserAgent = c.userAgent
 	if c.http == nil {
-		c.http = cleanhttp.DefaultPooledClient()
+		c.http = pooledClient()
 	}
 	if !cfg.DisableRateLimit {
 		c.limiter = newLimiter(defaultLimitSpecs())
@@ -176,6 +177,22 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	return c, nil
+}
+
+// maxIdleConnsPerHost is how many idle connections the default HTTP client
+// keeps to each host: Terraform runs up to 10 operations at once (-parallelism
+// can raise it), and a pool smaller than the parallelism makes every few
+// requests open (and TLS-handshake) a new connection.
+const maxIdleConnsPerHost = 64
+
+// pooledClient is go-cleanhttp's pooled client (proxy from the environment,
+// sane timeouts, HTTP/2) with the idle pool sized to the parallelism instead
+// of GOMAXPROCS+1.
+func pooledClient() *http.Client {
+	tr := cleanhttp.DefaultPooledTransport()
+	tr.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	tr.MaxIdleConns = max(tr.MaxIdleConns, 2*maxIdleConnsPerHost) // the API and the auth host
+	return &http.Client{Transport: tr}
 }
 
 func orDefault(d, def time.Duration) time.Duration {

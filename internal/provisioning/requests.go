@@ -48,8 +48,21 @@ type Query struct {
 	Include []string
 }
 
-// Get reads one resource: GET /api/<typ>/<id>?include=a,b.
+// Get reads one resource: GET /api/<typ>/<id>?include=a,b. With
+// Config.BatchWindow set, concurrent Gets of the same type and include are
+// merged into one list request (see batch.go); the answer is the same.
 func (c *Client) Get(ctx context.Context, typ, id string, include ...string) (*jsonapi.Resource, error) {
+	if _, _, err := apiPathSegments(typ, id); err != nil {
+		return nil, err
+	}
+	if c.batch.accepts(typ, id) {
+		return c.batch.get(ctx, typ, id, include)
+	}
+	return c.getOne(ctx, typ, id, include)
+}
+
+// getOne is the plain GET of one resource.
+func (c *Client) getOne(ctx context.Context, typ, id string, include []string) (*jsonapi.Resource, error) {
 	p, ep, err := apiPathSegments(typ, id)
 	if err != nil {
 		return nil, err

@@ -235,8 +235,10 @@ func (c *Client) listByID(ctx context.Context, typ string, ids, include []string
 	if err != nil {
 		return nil, err
 	}
-	doc, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep,
-		query: encodeQuery(map[string]string{"id_in": strings.Join(ids, ",")}, nil, include, 1)})
+	filter := map[string]string{"id_in": strings.Join(ids, ",")}
+	doc, err := c.read(ctx, call{method: http.MethodGet, path: p, endpoint: ep}, c.includedFields(typ, include), func(fields map[string]string) string {
+		return encodeQueryFields(filter, nil, include, fields, 1)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,7 +69,18 @@ func (c *Client) getOne(ctx context.Context, typ, id string, include []string) (
 	if err != nil {
 		return nil, err
 	}
-	return c.one(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0)})
+	cl := call{method: http.MethodGet, path: p, endpoint: ep, one: true}
+	doc, err := c.read(ctx, cl, c.includedFields(typ, include), func(fields map[string]string) string {
+		return encodeQueryFields(nil, nil, include, fields, 0)
+	})
+	if err != nil {
+		return nil, err
+	}
+	r, err := doc.One()
+	if err != nil {
+		return nil, &RequestError{Method: cl.method, Path: cl.path, Err: err}
+	}
+	return r, nil
 }
 
 // GetDocument reads a one-object endpoint (e.g. "roles/<id>" or "user") and
@@ -187,12 +200,17 @@ func (c *Client) List(ctx context.Context, path string, q Query) ([]jsonapi.Reso
 	if err != nil {
 		return nil, err
 	}
+	var fields map[string]string
+	if !strings.Contains(strings.Trim(path, "/"), "/") { // the collection of one type
+		fields = c.includedFields(strings.Trim(path, "/"), q.Include)
+	}
 	const maxPages = 100000 // a guard against a server that never stops
 	all := []jsonapi.Resource{}
 	var prevFirst jsonapi.Identifier
 	for page := 1; page <= maxPages; page++ {
-		doc, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep,
-			query: encodeQuery(q.Filters, q.Sort, q.Include, page)})
+		doc, err := c.read(ctx, call{method: http.MethodGet, path: p, endpoint: ep}, fields, func(fields map[string]string) string {
+			return encodeQueryFields(q.Filters, q.Sort, q.Include, fields, page)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -274,6 +292,12 @@ func encodeBody(r *jsonapi.Resource) ([]byte, error) {
 // Keys are sorted for stable URLs; values are escaped except for commas.
 // page <= 0 leaves out pagination.
 func encodeQuery(filters map[string]string, sortBy, include []string, page int) string {
+	return encodeQueryFields(filters, sortBy, include, nil, page)
+}
+
+// encodeQueryFields is encodeQuery with sparse fieldsets: "organizations" ->
+// "name" is sent as fields[organizations]=name.
+func encodeQueryFields(filters map[string]string, sortBy, include []string, fields map[string]string, page int) string {
 	var parts []string
 	add := func(k, v string) { parts = append(parts, escapeQuery(k)+"="+escapeQuery(v)) }
 	keys := make([]string, 0, len(filters))
@@ -286,6 +310,9 @@ func encodeQuery(filters map[string]string, sortBy, include []string, page int) 
 	}
 	if len(include) > 0 {
 		add("include", strings.Join(include, ","))
+	}
+	for _, typ := range slices.Sorted(maps.Keys(fields)) {
+		add("fields["+typ+"]", fields[typ])
 	}
 	if page > 0 {
 		add("page[number]", strconv.Itoa(page))

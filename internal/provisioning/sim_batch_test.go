@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,13 +75,23 @@ func seedSimulator(t *testing.T, c *Client) {
 // For every type, a batched Get (one list request for many ids) returns
 // exactly what the plain GET returns: attributes, links, and the data of
 // the included relationships, field by field.
+// With sparse fieldsets on too, both paths thin the included objects alike.
 func TestBatchedReadEqualsSingleGETOnTheSimulator(t *testing.T) {
 	t.Parallel()
+	for _, sparse := range []bool{false, true} {
+		t.Run(fmt.Sprint("sparse=", sparse), func(t *testing.T) {
+			t.Parallel()
+			batchedEqualsSingle(t, sparse)
+		})
+	}
+}
+
+func batchedEqualsSingle(t *testing.T, sparse bool) {
 	sim := simulator.New(simulator.Options{ClientID: testClientID, ClientSecret: testClientSecret})
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
 	c, err := New(Config{APIURL: srv.URL, AuthURL: srv.URL, ClientID: testClientID, ClientSecret: testClientSecret,
-		BatchWindow: DefaultBatchWindow})
+		BatchWindow: DefaultBatchWindow, SparseIncluded: sparse})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +101,7 @@ func TestBatchedReadEqualsSingleGETOnTheSimulator(t *testing.T) {
 	c.batch.clock = fc
 	c.batch.onJoin = func() { joined <- struct{}{} }
 
+	thinned := false // some read asked for sparse fieldsets
 	for typ, include := range providerIncludes {
 		all, err := c.List(t.Context(), typ, Query{})
 		if err != nil {
@@ -143,6 +155,7 @@ func TestBatchedReadEqualsSingleGETOnTheSimulator(t *testing.T) {
 		}
 		lists, gets := 0, 0
 		for _, r := range sim.Requests() {
+			thinned = thinned || strings.Contains(r.Query, "fields[")
 			if r.Path == "/api/"+typ {
 				lists++
 			} else {
@@ -168,5 +181,10 @@ func TestBatchedReadEqualsSingleGETOnTheSimulator(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d objects, %d list requests", typ, len(ids), lists)
+	}
+	if sparse {
+		if !thinned || c.sparseRefused.Load() {
+			t.Fatal("no read asked for sparse fieldsets")
+		}
 	}
 }

@@ -18,7 +18,10 @@
 //     duplicate.
 //   - A wait the API asks for (Retry-After) beyond the retry budget fails at
 //     once, saying both numbers.
-//   - A client-side limiter keeps under the published limits.
+//   - A client-side limiter keeps under the published limits, modelling
+//     their sliding windows exactly (ratelimit.go).
+//   - Optional, off by default: batched reads (Config.BatchWindow, batch.go)
+//     and thinned included objects (Config.SparseIncluded, sparse.go).
 //   - Tokens, client secrets, Authorization headers and response bodies are
 //     never logged nor put into errors.
 package provisioning

@@ -64,3 +64,63 @@ func TestMeasureWriteBurst(t *testing.T) {
 		t.Errorf("took %s; the windows allow it in about 10 s", d)
 	}
 }
+
+// TestMeasureBatchedRefresh: 100 memberships refreshed by 10 workers (as
+// Terraform's refresh), with and without batched reads. Opt-in:
+// CLPROVISIONING_MEASURE=1.
+func TestMeasureBatchedRefresh(t *testing.T) {
+	if os.Getenv("CLPROVISIONING_MEASURE") == "" {
+		t.Skip("set CLPROVISIONING_MEASURE=1 to measure")
+	}
+	sim := simulator.New(simulator.Options{ClientID: testClientID, ClientSecret: testClientSecret})
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	cfg := Config{APIURL: srv.URL, AuthURL: srv.URL, ClientID: testClientID, ClientSecret: testClientSecret, DisableRateLimit: true}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := c.Create(t.Context(), &jsonapi.Resource{Type: "organizations", Attributes: map[string]any{"name": "Big"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, err := c.List(t.Context(), "roles", Query{Filters: map[string]string{"kind_eq": "admin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 100 {
+		m, err := c.Create(t.Context(), &jsonapi.Resource{Type: "memberships", Attributes: map[string]any{"user_email": fmt.Sprintf("u%d@example.com", i)},
+			Relationships: map[string]jsonapi.Relationship{"organization": jsonapi.ToOne("organizations", org.ID), "role": jsonapi.ToOne("roles", roles[0].ID)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	for _, window := range []time.Duration{0, DefaultBatchWindow} {
+		cfg.BatchWindow = window
+		c, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim.ResetRequests()
+		work := make(chan string)
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range 10 {
+			wg.Go(func() {
+				for id := range work {
+					if _, err := c.Get(t.Context(), "memberships", id, "organization", "role", "membership_profile"); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		for _, id := range ids {
+			work <- id
+		}
+		close(work)
+		wg.Wait()
+		t.Logf("batch window %s: 100 refreshes by 10 workers: %d requests in %s", window, len(sim.Requests()), time.Since(start).Round(time.Millisecond))
+	}
+}

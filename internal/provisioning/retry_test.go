@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -456,5 +457,18 @@ func TestBackoff(t *testing.T) {
 				t.Fatalf("backoff(%d) = %s, want in [%s, %s]", n, d, want/2, want)
 			}
 		}
+	}
+}
+
+// A wait the API asks for that fits the budget but not what is left of it.
+func TestRetryAfterBeyondWhatIsLeftOfTheBudget(t *testing.T) {
+	t.Parallel()
+	c := &Client{maxRetries: 6, budget: 5 * time.Minute}
+	st := &callState{start: time.Now().Add(-290 * time.Second)}
+	cause := errors.New("429 Too Many Requests")
+	_, err := c.retryWait(t.Context(), call{method: http.MethodGet, path: "/api/roles"}, st, retryAfter(cause, 20*time.Second), 3)
+	want := regexp.MustCompile(`^429 Too Many Requests \(gave up after 3 attempts: the API asked to wait 20 s, more than the (10|9\.\d) s left of the 300 s retry budget\)$`)
+	if err == nil || !want.MatchString(err.Error()) || !errors.Is(err, cause) {
+		t.Fatalf("err =\n%v\nwant\n%s", err, want)
 	}
 }

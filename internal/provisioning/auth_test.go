@@ -6,8 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
 
 func TestTokenFetchedOnceAndReused(t *testing.T) {
@@ -147,7 +150,10 @@ func TestRefreshOn401SharedByGoroutines(t *testing.T) {
 	}
 }
 
-func TestSecond401IsError(t *testing.T) {
+// A 401 to a token obtained right after a 401 is a permission refusal: the
+// token is good, the credentials' user may not do this. It is said so, with
+// the API's own words, and never repeated.
+func TestSecond401IsNotAllowed(t *testing.T) {
 	t.Parallel()
 	f := newFakeAPI(t, nil)
 	f.skipAuth = true
@@ -155,16 +161,73 @@ func TestSecond401IsError(t *testing.T) {
 		writeErrors(w, http.StatusUnauthorized, jsonapi401)
 	}
 	c := f.client()
-	_, err := c.Get(t.Context(), "roles", "r1")
-	ae, ok := AsAPIError(err)
-	if !ok || ae.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("err = %v, want a 401 APIError", err)
+	_, err := c.Create(t.Context(), &jsonapi.Resource{Type: "roles", Attributes: map[string]any{"name": "x"}})
+	if !IsNotAllowed(err) {
+		t.Fatalf("err = %v, want a NotAllowedError", err)
+	}
+	const want = "not allowed: the credentials' user lacks the permission for POST /api/roles " +
+		"(the API refused a freshly obtained access token: 401 Unauthorized: Invalid token (INVALID_TOKEN))"
+	if err.Error() != want {
+		t.Fatalf("message =\n%s\nwant\n%s", err, want)
+	}
+	// The answer is inside for whoever wants it, but AsAPIError does not
+	// report it: a caller showing "the API's words" shows this message.
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("errors.As: %v", err)
+	}
+	if _, ok := AsAPIError(err); ok {
+		t.Fatal("AsAPIError reports the 401 of a NotAllowedError")
 	}
 	if n := f.apiRequests.Load(); n != 2 {
 		t.Fatalf("api requests = %d, want 2", n)
 	}
 	if n := f.tokenRequests.Load(); n != 2 {
 		t.Fatalf("token requests = %d, want 2", n)
+	}
+}
+
+// A 401 that comes later in a call, to a token that was not just obtained
+// (it answered something else in between), refreshes the token again: on
+// each occurrence, up to three times a call, and never in a loop.
+func TestRefreshOnEach401UpToABound(t *testing.T) {
+	t.Parallel()
+	for name, tt := range map[string]struct {
+		script         []int // the API's answers in turn; then 200
+		ok             bool
+		tokens, checks int64
+	}{
+		"recovers":  {script: []int{401, 503, 401, 503}, ok: true, tokens: 3, checks: 5},
+		"gives up":  {script: []int{401, 503, 401, 503, 401, 503, 401, 503}, tokens: 4, checks: 7},
+		"no script": {ok: true, tokens: 1, checks: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var n atomic.Int64
+			f := newFakeAPI(t, nil)
+			f.skipAuth = true
+			f.api = func(w http.ResponseWriter, r *http.Request) {
+				i := int(n.Add(1)) - 1
+				if i >= len(tt.script) {
+					okRole(w, r)
+					return
+				}
+				writeErrors(w, tt.script[i], jsonapi.Error{Title: http.StatusText(tt.script[i])})
+			}
+			_, err := f.client().Get(t.Context(), "roles", "r1")
+			if tt.ok != (err == nil) {
+				t.Fatalf("err = %v", err)
+			}
+			if !tt.ok && (IsNotAllowed(err) || !strings.Contains(err.Error(), "gave up: the API rejected 4 access tokens during this call")) {
+				t.Fatalf("err = %v", err)
+			}
+			if got := f.tokenRequests.Load(); got != tt.tokens {
+				t.Errorf("token requests = %d, want %d", got, tt.tokens)
+			}
+			if got := n.Load(); got != tt.checks {
+				t.Errorf("api requests = %d, want %d", got, tt.checks)
+			}
+		})
 	}
 }
 

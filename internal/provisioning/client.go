@@ -7,30 +7,36 @@
 //
 // Guarantees:
 //   - One access token per Client, shared by all goroutines; a 401 refreshes
-//     it once (with client credentials) and repeats the request.
+//     it (with client credentials) and repeats the request, up to three times
+//     a call. A 401 to a token obtained right after such a refresh is a
+//     permission refusal: a *NotAllowedError (IsNotAllowed), not repeated.
 //   - GET, PATCH and DELETE are retried on 429, 500/502/503/504 and
 //     connection errors. POST is retried only where the API cannot have
-//     acted (429, connection refused); after a timeout, a dropped connection
-//     or a 5xx it returns an *UnknownOutcomeError instead of risking a
+//     acted (429, connection refused); after a timeout, a dropped connection,
+//     any 5xx or an unreadable 2xx it returns an *UnknownOutcomeError
+//     (IsUnknownOutcome; SentAt says when it was sent) instead of risking a
 //     duplicate.
-//   - A client-side limiter keeps under the published limits.
+//   - A wait the API asks for (Retry-After) beyond the retry budget fails at
+//     once, saying both numbers.
+//   - A client-side limiter keeps under the published limits, modelling
+//     their sliding windows exactly (ratelimit.go).
+//   - Optional, off by default: batched reads (Config.BatchWindow, batch.go)
+//     and thinned included objects (Config.SparseIncluded, sparse.go).
 //   - Tokens, client secrets, Authorization headers and response bodies are
 //     never logged nor put into errors.
 package provisioning
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
-
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
 
 const (
@@ -69,8 +75,9 @@ type Config struct {
 
 	UserAgent string
 
-	// HTTPClient is optional; the default is go-cleanhttp's pooled client.
-	// Its Timeout, if any, applies on top of RequestTimeout.
+	// HTTPClient is optional; the default is go-cleanhttp's pooled client
+	// keeping up to 64 idle connections per host. Its
+	// Timeout, if any, applies on top of RequestTimeout.
 	HTTPClient *http.Client
 
 	// MaxRetries is the number of retries after the first attempt
@@ -87,16 +94,35 @@ type Config struct {
 
 	// DisableRateLimit turns off the client-side limiter (on by default).
 	DisableRateLimit bool
+
+	// BatchWindow turns on batched reads (see batch.go): Gets of the same
+	// type and include that come within this window of each other are
+	// answered by one list request of up to 25 ids, each caller getting
+	// exactly what its own GET would have given. 0 (the default) turns
+	// batching off; DefaultBatchWindow (2 ms) is the suggested value.
+	BatchWindow time.Duration
+
+	// SparseIncluded asks for the smallest included objects (JSON:API sparse
+	// fieldsets, e.g. fields[organizations]=name) on reads with include:
+	// relationship ids (relationships.<name>.data) are unchanged, the
+	// included objects carry one attribute each. Off by default: the
+	// Provisioning API's own docs do not confirm the parameter (see
+	// sparse.go); a 400 to it turns it off for the client.
+	SparseIncluded bool
 }
 
 // Client talks to the Provisioning API. It is safe for concurrent use.
 type Client struct {
-	apiBase   string // scheme://host[/prefix], no trailing slash
-	http      *http.Client
-	auth      *tokenSource
-	limiter   *limiter // nil when disabled
-	userAgent string
-	secrets   []string // masked in logs (defence in depth)
+	apiBase string // scheme://host[/prefix], no trailing slash
+	http    *http.Client
+	auth    *tokenSource
+	limiter *limiter // nil when disabled
+	batch   *batcher // nil when disabled
+	sparse  bool     // Config.SparseIncluded
+
+	sparseRefused atomic.Bool // the API answered 400 to fields[...]
+	userAgent     string
+	secrets       []string // masked in logs (defence in depth)
 
 	maxRetries       int
 	waitMin, waitMax time.Duration
@@ -132,7 +158,7 @@ func New(cfg Config) (*Client, error) {
 
 	for name, d := range map[string]time.Duration{
 		"RetryWaitMin": cfg.RetryWaitMin, "RetryWaitMax": cfg.RetryWaitMax,
-		"RetryBudget": cfg.RetryBudget, "RequestTimeout": cfg.RequestTimeout,
+		"RetryBudget": cfg.RetryBudget, "RequestTimeout": cfg.RequestTimeout, "BatchWindow": cfg.BatchWindow,
 	} {
 		if d < 0 {
 			return nil, fmt.Errorf("provisioning: %s must not be negative", name)
@@ -142,6 +168,7 @@ func New(cfg Config) (*Client, error) {
 		apiBase:    apiBase,
 		http:       cfg.HTTPClient,
 		userAgent:  cfg.UserAgent,
+		sparse:     cfg.SparseIncluded,
 		maxRetries: cfg.MaxRetries,
 		waitMin:    orDefault(cfg.RetryWaitMin, defaultRetryWaitMin),
 		waitMax:    orDefault(cfg.RetryWaitMax, defaultRetryWaitMax),
@@ -162,10 +189,13 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.UserAgent = c.userAgent
 	if c.http == nil {
-		c.http = cleanhttp.DefaultPooledClient()
+		c.http = pooledClient()
 	}
 	if !cfg.DisableRateLimit {
 		c.limiter = newLimiter(defaultLimitSpecs())
+	}
+	if cfg.BatchWindow > 0 {
+		c.batch = newBatcher(c, cfg.BatchWindow)
 	}
 	c.auth = newTokenSource(&cfg, authBase+"/oauth/token", c.http, c.limiter)
 	for _, s := range []string{cfg.ClientSecret, cfg.AccessToken} {
@@ -174,6 +204,22 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	return c, nil
+}
+
+// maxIdleConnsPerHost is how many idle connections the default HTTP client
+// keeps to each host: Terraform runs up to 10 operations at once (-parallelism
+// can raise it), and a pool smaller than the parallelism makes every few
+// requests open (and TLS-handshake) a new connection.
+const maxIdleConnsPerHost = 64
+
+// pooledClient is go-cleanhttp's pooled client (proxy from the environment,
+// sane timeouts, HTTP/2) with the idle pool sized to the parallelism instead
+// of GOMAXPROCS+1.
+func pooledClient() *http.Client {
+	tr := cleanhttp.DefaultPooledTransport()
+	tr.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	tr.MaxIdleConns = max(tr.MaxIdleConns, 2*maxIdleConnsPerHost) // the API and the auth host
+	return &http.Client{Transport: tr}
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -216,233 +262,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// apiPath builds "/api/<seg>/<seg>..." from a slash-separated path, escaping
-// each segment. Empty, "." and ".." segments are refused.
-func apiPath(path string) (p, endpoint string, err error) {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	return apiPathSegments(segs...)
-}
-
-func apiPathSegments(segs ...string) (p, endpoint string, err error) {
-	var b strings.Builder
-	b.WriteString("/api")
-	for _, s := range segs {
-		if s == "" || s == "." || s == ".." {
-			return "", "", fmt.Errorf("provisioning: invalid path %q: empty or relative segment", strings.Join(segs, "/"))
-		}
-		b.WriteString("/")
-		b.WriteString(url.PathEscape(s))
-	}
-	return b.String(), segs[0], nil
-}
-
-// Query selects, sorts and expands a list.
-type Query struct {
-	// Filters: "name_eq" -> "x" is sent as filter[q][name_eq]=x. Multi-value
-	// matchers (_in, _any, ...) take comma-separated values.
-	Filters map[string]string
-	// Sort: "name", "-created_at" (descending).
-	Sort []string
-	// Include: relationships to include, e.g. "organization", "role".
-	Include []string
-}
-
-// Get reads one resource: GET /api/<typ>/<id>?include=a,b.
-func (c *Client) Get(ctx context.Context, typ, id string, include ...string) (*jsonapi.Resource, error) {
-	p, ep, err := apiPathSegments(typ, id)
-	if err != nil {
-		return nil, err
-	}
-	return c.one(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0)})
-}
-
-// GetDocument reads a one-object endpoint (e.g. "roles/<id>" or "user") and
-// returns the whole document, included resources and all.
-func (c *Client) GetDocument(ctx context.Context, path string, include ...string) (*jsonapi.Document, error) {
-	p, ep, err := apiPath(path)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0)})
-	if err != nil {
-		return nil, err
-	}
-	if doc == nil {
-		return nil, &RequestError{Method: http.MethodGet, Path: p, Err: errors.New("the response has no body")}
-	}
-	return doc, nil
-}
-
-// GetPath reads a one-object endpoint by path, e.g. "user" or
-// "api_credentials/<id>/role".
-func (c *Client) GetPath(ctx context.Context, path string, include ...string) (*jsonapi.Resource, error) {
-	p, ep, err := apiPath(path)
-	if err != nil {
-		return nil, err
-	}
-	return c.one(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0)})
-}
-
-// Create sends POST /api/<r.Type> and returns the created resource (201).
-func (c *Client) Create(ctx context.Context, r *jsonapi.Resource, include ...string) (*jsonapi.Resource, error) {
-	if r == nil || r.Type == "" {
-		return nil, errors.New("provisioning: Create needs a resource with a type")
-	}
-	p, ep, err := apiPathSegments(r.Type)
-	if err != nil {
-		return nil, err
-	}
-	body, err := encodeBody(r)
-	if err != nil {
-		return nil, err
-	}
-	return c.one(ctx, call{method: http.MethodPost, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0), body: body})
-}
-
-// Update sends PATCH /api/<r.Type>/<r.ID> and returns the updated resource.
-func (c *Client) Update(ctx context.Context, r *jsonapi.Resource, include ...string) (*jsonapi.Resource, error) {
-	if r == nil || r.Type == "" || r.ID == "" {
-		return nil, errors.New("provisioning: Update needs a resource with a type and an id")
-	}
-	p, ep, err := apiPathSegments(r.Type, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	return c.patch(ctx, p, ep, r, include)
-}
-
-// UpdatePath sends PATCH /api/<path> for endpoints without an id in the
-// path, e.g. "user".
-func (c *Client) UpdatePath(ctx context.Context, path string, r *jsonapi.Resource, include ...string) (*jsonapi.Resource, error) {
-	if r == nil || r.Type == "" {
-		return nil, errors.New("provisioning: UpdatePath needs a resource with a type")
-	}
-	p, ep, err := apiPath(path)
-	if err != nil {
-		return nil, err
-	}
-	return c.patch(ctx, p, ep, r, include)
-}
-
-func (c *Client) patch(ctx context.Context, p, ep string, r *jsonapi.Resource, include []string) (*jsonapi.Resource, error) {
-	body, err := encodeBody(r)
-	if err != nil {
-		return nil, err
-	}
-	return c.one(ctx, call{method: http.MethodPatch, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0), body: body})
-}
-
-// Delete sends DELETE /api/<typ>/<id> (204). A 404 is returned as an
-// APIError (IsNotFound); callers that treat "already gone" as done check it.
-func (c *Client) Delete(ctx context.Context, typ, id string) error {
-	p, ep, err := apiPathSegments(typ, id)
-	if err != nil {
-		return err
-	}
-	_, err = c.do(ctx, call{method: http.MethodDelete, path: p, endpoint: ep})
-	return err
-}
-
-// Action calls a 202-style endpoint, e.g. POST "memberships/<id>/resend"
-// (r == nil: empty body) or PATCH "organizations/<id>/transfer_ownership".
-// Any 2xx is success; a body in the answer is ignored.
-func (c *Client) Action(ctx context.Context, method, path string, r *jsonapi.Resource) error {
-	method = strings.ToUpper(method)
-	p, ep, err := apiPath(path)
-	if err != nil {
-		return err
-	}
-	cl := call{method: method, path: p, endpoint: ep}
-	if r != nil {
-		if cl.body, err = encodeBody(r); err != nil {
-			return err
-		}
-	}
-	_, err = c.do(ctx, cl)
-	return err
-}
-
-// List reads every page of a collection: "roles" or a nested
-// "organizations/<id>/roles". Pages are read 25 at a time (the maximum),
-// in order, until meta.page_count (or, without it, links without a "next";
-// without either, a short or empty page) says the last page was reached.
-// A page that starts with the same resource as the one before means the
-// server ignored page[number]: that is an error, not an endless loop.
-func (c *Client) List(ctx context.Context, path string, q Query) ([]jsonapi.Resource, error) {
-	p, ep, err := apiPath(path)
-	if err != nil {
-		return nil, err
-	}
-	const maxPages = 100000 // a guard against a server that never stops
-	all := []jsonapi.Resource{}
-	var prevFirst jsonapi.Identifier
-	for page := 1; page <= maxPages; page++ {
-		doc, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep,
-			query: encodeQuery(q.Filters, q.Sort, q.Include, page)})
-		if err != nil {
-			return nil, err
-		}
-		if doc == nil {
-			return nil, &RequestError{Method: http.MethodGet, Path: p, Err: errors.New("the response has no body")}
-		}
-		items, err := doc.Many()
-		if err != nil {
-			return nil, &RequestError{Method: http.MethodGet, Path: p, Err: err}
-		}
-		if len(items) > 0 {
-			first := jsonapi.Identifier{Type: items[0].Type, ID: items[0].ID}
-			if first.ID != "" && first == prevFirst {
-				return nil, &RequestError{Method: http.MethodGet, Path: p, Err: fmt.Errorf(
-					"page %d starts with the same %s %q as page %d: the API ignored page[number]", page, first.Type, first.ID, page-1)}
-			}
-			prevFirst = first
-		}
-		all = append(all, items...)
-		if !hasNextPage(doc, page, len(items)) {
-			return all, nil
-		}
-	}
-	return nil, &RequestError{Method: http.MethodGet, Path: p, Err: fmt.Errorf("more than %d pages", maxPages)}
-}
-
-func hasNextPage(doc *jsonapi.Document, page, n int) bool {
-	if n == 0 {
-		return false
-	}
-	if pc, ok := metaInt(doc.Meta, "page_count"); ok {
-		return page < pc
-	}
-	if doc.Links != nil {
-		return doc.Links["next"] != ""
-	}
-	return n >= PageSize
-}
-
-func metaInt(m map[string]any, key string) (int, bool) {
-	switch v := m[key].(type) {
-	case interface{ Int64() (int64, error) }: // json.Number
-		n, err := v.Int64()
-		return int(n), err == nil
-	case float64:
-		return int(v), true
-	}
-	return 0, false
-}
-
-// one runs a call whose answer is a single resource.
-func (c *Client) one(ctx context.Context, cl call) (*jsonapi.Resource, error) {
-	doc, err := c.do(ctx, cl)
-	if err != nil {
-		return nil, err
-	}
-	if doc == nil {
-		return nil, &RequestError{Method: cl.method, Path: cl.path, Err: errors.New("the response has no body")}
-	}
-	r, err := doc.One()
-	if err != nil {
-		return nil, &RequestError{Method: cl.method, Path: cl.path, Err: err}
-	}
-	return r, nil
 }

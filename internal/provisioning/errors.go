@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
@@ -93,8 +94,16 @@ func (e *APIError) HasCode(code string) bool {
 	return false
 }
 
-// AsAPIError finds an *APIError in err's chain.
+// AsAPIError finds an *APIError in err's chain: the API's answer, when that
+// answer is the whole story. An UnknownOutcomeError or a NotAllowedError says
+// more than the answer inside it (the request may have been applied; the
+// credentials lack a permission), so AsAPIError reports false for them and a
+// caller that formats "the API's own words" shows their message instead. Use
+// errors.As, or their fields, to reach the answer inside.
 func AsAPIError(err error) (*APIError, bool) {
+	if IsUnknownOutcome(err) || IsNotAllowed(err) {
+		return nil, false
+	}
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae, true
@@ -110,11 +119,18 @@ func IsNotFound(err error) bool {
 
 // UnknownOutcomeError is returned when a non-idempotent request (POST) failed
 // in a way that leaves open whether the API acted on it: a timeout, a
-// connection dropped after the request was sent, or a 5xx. It is not retried
-// because a retry could create a duplicate. Err is the cause (an *APIError for
-// a 5xx, so AsAPIError still finds it).
+// connection dropped after the request was sent, any 5xx answer, or a 2xx
+// answer that could not be read. It is not retried because a retry could
+// create a duplicate. Err is the cause (an *APIError for a 5xx: reach it with
+// errors.As; AsAPIError reports false so that this message is what is shown).
+//
+// SentAt is when the attempt that may have been applied was sent, on this
+// machine's clock: an object it created has a created_at at or after SentAt
+// (less the clock difference between this machine and the API), which is how
+// a caller finds and adopts it instead of creating it twice.
 type UnknownOutcomeError struct {
 	Method, Path string
+	SentAt       time.Time
 	Err          error
 }
 
@@ -136,6 +152,38 @@ func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
 func IsUnknownOutcome(err error) bool {
 	var u *UnknownOutcomeError
 	return errors.As(err, &u)
+}
+
+// NotAllowedError: the API refused the request with 401 although the access
+// token had just been obtained, so the token is good and the credentials'
+// user lacks the permission (the API documents no 403: its 401 also covers
+// "a token without enough permissions"). API is the answer, in the API's
+// own words. It is never retried.
+type NotAllowedError struct {
+	Method, Path string
+	API          *APIError
+}
+
+func (e *NotAllowedError) Error() string {
+	s := fmt.Sprintf("not allowed: the credentials' user lacks the permission for %s %s", e.Method, e.Path)
+	if e.API != nil {
+		s += " (the API refused a freshly obtained access token: " + e.API.summary() + ")"
+	}
+	return s
+}
+
+func (e *NotAllowedError) Unwrap() error {
+	if e.API == nil {
+		return nil
+	}
+	return e.API
+}
+
+// IsNotAllowed reports whether err's chain holds a NotAllowedError: the
+// credentials work but their user may not do this.
+func IsNotAllowed(err error) bool {
+	var n *NotAllowedError
+	return errors.As(err, &n)
 }
 
 // RequestError is a failure that produced no HTTP answer (connection refused,

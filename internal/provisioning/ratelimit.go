@@ -2,130 +2,357 @@ package provisioning
 
 import (
 	"context"
-	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // The published limits are sliding windows per IP: GET 1000/min overall and
-// 250 per 10 s per endpoint; writes 200/min overall and 50 per 10 s per
-// endpoint; the token endpoint 30/min. A token bucket with burst b and rate r
-// lets through at most b + r*W requests in any window of length W, so
-// perWindow picks b = n/5 and r = (n-b)/W: never more than n in any window,
-// while a short burst still goes out at once. A large apply therefore slows
-// down smoothly instead of collecting 429s.
-type bucket struct {
-	limit rate.Limit
-	burst int
+// 250 per 10 s per endpoint; writes (POST, PATCH, DELETE) 200/min overall and
+// 50 per 10 s per endpoint; the token endpoint 30/min. The limiter models
+// each of them exactly, as a log of the requests inside the window: a burst
+// of 50 writes to one endpoint leaves at once, the 51st when the first has
+// left the window.
+//
+// A request occupies its place in a window from the moment it leaves until
+// margin after its answer came back: the API counted it at some moment in
+// between, so however long the request travelled, the place is free on the
+// API's side too when it is free here. The margin covers the API's own
+// reading of the window's edges and the clocks' drift; it does not need to
+// cover network latency. A 429 that still comes (another client on the same
+// IP) blocks that endpoint's class until its Retry-After, and
+// X-Ratelimit-Limit / -Interval / -Remaining headers, when the API sends
+// them, tighten the window they describe.
+//
+// No library fits: golang.org/x/time/rate (used before) is a token bucket,
+// which either admits more than a window allows or, kept under it, turns a
+// 50-request window into a trickle (100 writes took 23 s instead of 10); the
+// Go sliding-window packages approximate the window with two counters and
+// have no blocking wait, no injectable clock and no way to take one place
+// in two windows (endpoint and overall) at once.
+
+// window: at most n requests in any period of length per.
+type window struct {
+	n   int
+	per time.Duration
 }
 
-func perWindow(n int, window time.Duration) bucket {
-	b := max(1, n/5)
-	return bucket{limit: rate.Limit(float64(n-b) / window.Seconds()), burst: b}
-}
-
-// limitSpecs are the buckets the limiter creates; tests swap them for tiny
-// ones (limiter.setSpecs) instead of waiting out real windows.
+// limitSpecs are the windows the limiter enforces; tests swap them
+// (limiter.setSpecs).
 type limitSpecs struct {
-	readAll, readEndpoint   bucket
-	writeAll, writeEndpoint bucket
-	token                   bucket
+	readAll, readEndpoint   window
+	writeAll, writeEndpoint window
+	token                   window
+	// margin is added to every window (see above).
+	margin time.Duration
 }
+
+// defaultMargin: a place in a window is free again this long after the
+// window, counted from the answer.
+const defaultMargin = 200 * time.Millisecond
 
 func defaultLimitSpecs() limitSpecs {
 	return limitSpecs{
-		readAll:       perWindow(1000, time.Minute),
-		readEndpoint:  perWindow(250, 10*time.Second),
-		writeAll:      perWindow(200, time.Minute),
-		writeEndpoint: perWindow(50, 10*time.Second),
-		token:         perWindow(30, time.Minute),
+		readAll:       window{1000, time.Minute},
+		readEndpoint:  window{250, 10 * time.Second},
+		writeAll:      window{200, time.Minute},
+		writeEndpoint: window{50, 10 * time.Second},
+		token:         window{30, time.Minute},
+		margin:        defaultMargin,
 	}
 }
 
-// limiter holds lazily created rate.Limiters keyed by "read", "write",
-// "token", "read:<endpoint>" and "write:<endpoint>". A nil *limiter never
-// waits (Config.DisableRateLimit).
+// clock is the limiter's time: the real one, or a fake in tests.
+type clock interface {
+	Now() time.Time
+	// After returns a channel that receives once d has passed, and a stop
+	// function.
+	After(d time.Duration) (<-chan time.Time, func())
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) After(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTimer(d)
+	return t.C, func() { t.Stop() }
+}
+
+// slidingLog is one window's log: the answer times of the requests still
+// inside it (sorted), the requests on their way, and a block set by a 429.
+type slidingLog struct {
+	w            window
+	done         []time.Time
+	inflight     int
+	blockedUntil time.Time
+}
+
+// prune forgets the requests that have left the window.
+func (s *slidingLog) prune(now time.Time, margin time.Duration) {
+	i := 0
+	for i < len(s.done) && !now.Before(s.done[i].Add(s.w.per+margin)) {
+		i++
+	}
+	s.done = slices.Delete(s.done, 0, i)
+}
+
+// wait returns how long until one more request fits (0: now); untilAnswer
+// means that only an answer to a request on its way can make room.
+func (s *slidingLog) wait(now time.Time, margin time.Duration) (d time.Duration, untilAnswer bool) {
+	s.prune(now, margin)
+	if now.Before(s.blockedUntil) {
+		d = s.blockedUntil.Sub(now)
+	}
+	used := len(s.done) + s.inflight
+	if used < s.w.n {
+		return d, false
+	}
+	leave := used - s.w.n + 1 // how many must leave the window first
+	if leave > len(s.done) {
+		return d, true
+	}
+	return max(d, s.done[leave-1].Add(s.w.per+margin).Sub(now)), false
+}
+
+func (s *slidingLog) add(t time.Time) {
+	i, _ := slices.BinarySearchFunc(s.done, t, func(a, b time.Time) int { return a.Compare(b) })
+	s.done = slices.Insert(s.done, i, t)
+}
+
+// limiter holds the sliding logs, keyed "read", "write", "token",
+// "read:<endpoint>", "write:<endpoint>" and, for windows only the API's
+// headers describe, "read:<n>s" / "write:<n>s". A nil *limiter never waits
+// (Config.DisableRateLimit).
 type limiter struct {
-	specs limitSpecs
-	mu    sync.Mutex
-	m     map[string]*rate.Limiter
+	clock clock
+
+	mu      sync.Mutex
+	specs   limitSpecs
+	m       map[string]*slidingLog
+	extra   map[string][]string // class -> keys of header-described windows
+	changed chan struct{}       // closed (and replaced) when room may have appeared
 }
 
 func newLimiter(specs limitSpecs) *limiter {
-	return &limiter{specs: specs, m: map[string]*rate.Limiter{}}
+	return &limiter{clock: realClock{}, specs: specs, m: map[string]*slidingLog{},
+		extra: map[string][]string{}, changed: make(chan struct{})}
 }
 
-// setSpecs swaps the buckets in place (a test hook: every holder of this
-// limiter, including the token transport, sees the new buckets).
+// setSpecs swaps the windows in place and forgets what was logged (a test
+// hook: every holder of this limiter, the token transport too, sees them).
 func (l *limiter) setSpecs(specs limitSpecs) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.specs = specs
-	l.m = map[string]*rate.Limiter{}
+	l.m = map[string]*slidingLog{}
+	l.extra = map[string][]string{}
+	l.notify()
 }
 
-// currentSpecs reads the buckets under the lock (setSpecs may swap them).
-func (l *limiter) currentSpecs() limitSpecs {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.specs
+// notify wakes the waiters; l.mu is held.
+func (l *limiter) notify() {
+	close(l.changed)
+	l.changed = make(chan struct{})
 }
 
-func (l *limiter) get(key string, b bucket) *rate.Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	rl, ok := l.m[key]
+// log returns the log of a key, made with w when new; l.mu is held.
+func (l *limiter) log(key string, w window) *slidingLog {
+	s, ok := l.m[key]
 	if !ok {
-		rl = rate.NewLimiter(b.limit, b.burst)
-		l.m[key] = rl
+		s = &slidingLog{w: w}
+		l.m[key] = s
 	}
-	return rl
+	return s
+}
+
+// requestClass is "read" for GET and HEAD, "write" for everything else.
+func requestClass(method string) string {
+	if method == http.MethodGet || method == http.MethodHead {
+		return "read"
+	}
+	return "write"
+}
+
+// keys returns the logs a request of this class to this endpoint takes a
+// place in; l.mu is held.
+func (l *limiter) keys(class, endpoint string) []*slidingLog {
+	all, ep := l.specs.readAll, l.specs.readEndpoint
+	if class == "write" {
+		all, ep = l.specs.writeAll, l.specs.writeEndpoint
+	}
+	out := []*slidingLog{l.log(class+":"+endpoint, ep), l.log(class, all)}
+	for _, k := range l.extra[class] {
+		out = append(out, l.m[k])
+	}
+	return out
+}
+
+// ticket is the place a request holds; done gives it back.
+type ticket struct {
+	class, endpoint string
+	logs            []*slidingLog
 }
 
 // waitRequest blocks until a request of this method to this endpoint (the
-// first path segment after /api, e.g. "roles") fits both the per-endpoint and
-// the overall limit. It returns how long it waited.
-func (l *limiter) waitRequest(ctx context.Context, method, endpoint string) (time.Duration, error) {
+// first path segment after /api, e.g. "roles") fits every window it counts
+// in, and takes its place there. It returns how long it waited. The caller
+// must hand the ticket back with done once the answer came (or did not).
+func (l *limiter) waitRequest(ctx context.Context, method, endpoint string) (*ticket, time.Duration, error) {
 	if l == nil {
-		return 0, nil
+		return nil, 0, nil
 	}
-	specs := l.currentSpecs()
-	class, all, ep := "write", specs.writeAll, specs.writeEndpoint
-	if method == http.MethodGet || method == http.MethodHead {
-		class, all, ep = "read", specs.readAll, specs.readEndpoint
+	t := &ticket{class: requestClass(method), endpoint: endpoint}
+	waited, err := l.acquire(ctx, func() []*slidingLog { return l.keys(t.class, t.endpoint) }, func(logs []*slidingLog, _ time.Time) {
+		for _, s := range logs {
+			s.inflight++
+		}
+		t.logs = logs
+	})
+	if err != nil {
+		return nil, waited, err
 	}
-	start := time.Now()
-	// Per endpoint first, then overall: the overall wait can only push the
-	// request later, which keeps it inside the endpoint's window too.
-	if err := wait(ctx, l.get(class+":"+endpoint, ep)); err != nil {
-		return time.Since(start), err
-	}
-	if err := wait(ctx, l.get(class, all)); err != nil {
-		return time.Since(start), err
-	}
-	return time.Since(start), nil
+	return t, waited, nil
 }
 
-// waitToken blocks until a token request fits the token endpoint's limit.
+// waitToken blocks until a token request fits the token endpoint's window.
+// Its answer is not reported back (the token transport only waits), so it
+// is logged as answered when it leaves.
 func (l *limiter) waitToken(ctx context.Context) (time.Duration, error) {
 	if l == nil {
 		return 0, nil
 	}
-	start := time.Now()
-	err := wait(ctx, l.get("token", l.currentSpecs().token))
-	return time.Since(start), err
+	return l.acquire(ctx, func() []*slidingLog { return []*slidingLog{l.log("token", l.specs.token)} },
+		func(logs []*slidingLog, now time.Time) { logs[0].add(now) })
 }
 
-func wait(ctx context.Context, rl *rate.Limiter) error {
-	if err := rl.Wait(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+// acquire waits until every log that logs() returns has room, then calls
+// take under the lock.
+func (l *limiter) acquire(ctx context.Context, logs func() []*slidingLog, take func([]*slidingLog, time.Time)) (time.Duration, error) {
+	start := l.clock.Now()
+	for {
+		l.mu.Lock()
+		now := l.clock.Now()
+		ls := logs()
+		// Room appears when a window moves on (wait > 0) or an answer
+		// comes (changed); a request that found room takes it at once.
+		var wait time.Duration
+		untilAnswer := false
+		for _, s := range ls {
+			d, u := s.wait(now, l.specs.margin)
+			wait, untilAnswer = max(wait, d), untilAnswer || u
 		}
-		// rate returns an error when the wait would outlast ctx's deadline.
-		return fmt.Errorf("client-side rate limit: %w", err)
+		if wait == 0 && !untilAnswer {
+			take(ls, now)
+			l.mu.Unlock()
+			return now.Sub(start), nil
+		}
+		changed := l.changed
+		l.mu.Unlock()
+
+		var timer <-chan time.Time
+		stop := func() {}
+		if wait > 0 {
+			timer, stop = l.clock.After(wait)
+		}
+		select {
+		case <-timer:
+		case <-changed:
+		case <-ctx.Done():
+			stop()
+			return l.clock.Now().Sub(start), ctx.Err()
+		}
+		stop()
 	}
-	return nil
+}
+
+// done gives back a request's place: it stays in its windows, counted from
+// now. res, the answer if one came, informs the limiter: a 429 with
+// Retry-After blocks the endpoint's class until then, and X-Ratelimit-*
+// headers tighten the window they describe.
+func (l *limiter) done(t *ticket, res *response) {
+	if l == nil || t == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	if res != nil {
+		l.observe(t, res.header, now)
+		if res.status == http.StatusTooManyRequests {
+			if d, ok := parseRetryAfter(res.header.Get("Retry-After"), now); ok && d > 0 {
+				t.logs[0].blockedUntil = laterOf(t.logs[0].blockedUntil, now.Add(d))
+			}
+		}
+	}
+	for _, s := range t.logs {
+		s.inflight--
+		s.add(now)
+	}
+	l.notify()
+}
+
+// blockToken: the token endpoint answered 429 with Retry-After d.
+func (l *limiter) blockToken(d time.Duration) {
+	if l == nil || d <= 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.log("token", l.specs.token)
+	s.blockedUntil = laterOf(s.blockedUntil, l.clock.Now().Add(d))
+	l.notify()
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// observe reads X-Ratelimit-Limit (requests), X-Ratelimit-Interval (seconds)
+// and X-Ratelimit-Remaining, as Commerce Layer's Core API clients read them.
+// They describe one window of the request's class: the endpoint's when the
+// interval is the endpoint window's, the overall one when it is that one's,
+// otherwise a window of its own that every request of the class then counts
+// in. A lower limit than the published one lowers the window's; fewer
+// remaining than this client's own count means another client on the same
+// IP used the rest: its requests are logged as answered now. Headers never
+// loosen a window. l.mu is held.
+func (l *limiter) observe(t *ticket, h http.Header, now time.Time) {
+	limit, errL := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Limit")))
+	secs, errI := strconv.ParseFloat(strings.TrimSpace(h.Get("X-Ratelimit-Interval")), 64)
+	if errL != nil || errI != nil || limit <= 0 || secs <= 0 || secs > 24*3600 {
+		return
+	}
+	interval := time.Duration(secs * float64(time.Second))
+	var s *slidingLog
+	for _, c := range t.logs {
+		if c.w.per == interval {
+			s = c
+			break
+		}
+	}
+	if s == nil {
+		key := t.class + ":" + strconv.FormatFloat(secs, 'f', -1, 64) + "s"
+		s = l.log(key, window{limit, interval})
+		if !slices.Contains(l.extra[t.class], key) {
+			l.extra[t.class] = append(l.extra[t.class], key)
+		}
+		// This request counted in the window too.
+		s.add(now)
+	}
+	s.w.n = min(s.w.n, limit)
+	remaining, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Remaining")))
+	if err != nil || remaining < 0 {
+		return
+	}
+	s.prune(now, l.specs.margin)
+	for mine := s.w.n - len(s.done) - s.inflight; mine > remaining; mine-- {
+		s.add(now)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -244,6 +245,21 @@ func TestRetryBudget(t *testing.T) {
 			t.Fatalf("took %s and %d attempts; want an immediate give-up", d, n.Load())
 		}
 	})
+	t.Run("Retry-After of an hour", func(t *testing.T) {
+		t.Parallel()
+		var n atomic.Int64
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.Header().Set("Retry-After", "3600")
+			writeErrors(w, http.StatusTooManyRequests, jsonapi.Error{Title: "Too many requests", Status: "429"})
+		})
+		err := callFor(f.client(), t.Context(), http.MethodGet) // the default budget: 5 minutes
+		const want = "GET /api/roles/r1: 429 Too Many Requests: Too many requests " +
+			"(gave up: the API asked to wait 3600 s, more than the 300 s retry budget)"
+		if err == nil || err.Error() != want || n.Load() != 1 {
+			t.Fatalf("after %d attempts: err =\n%v\nwant\n%s", n.Load(), err, want)
+		}
+	})
 	t.Run("context cancelled while waiting", func(t *testing.T) {
 		t.Parallel()
 		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
@@ -277,6 +293,19 @@ func TestPOSTNotRetriedWhenOutcomeUnknown(t *testing.T) {
 		"503": {handler: func(t *testing.T) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }
 		}},
+		"501": {handler: func(t *testing.T) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotImplemented) }
+		}},
+		"unreadable 201": {handler: func(t *testing.T) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", jsonapi.MediaType)
+				w.WriteHeader(http.StatusCreated)
+				_, _ = io.WriteString(w, `{"data": {"type": "roles", "id": `)
+			}
+		}},
+		"empty 201": {handler: func(t *testing.T) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusCreated) }
+		}},
 		"dropped connection": {handler: func(t *testing.T) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) { dropConnection(t, w) }
 		}},
@@ -307,9 +336,23 @@ func TestPOSTNotRetriedWhenOutcomeUnknown(t *testing.T) {
 					c.RequestTimeout = tt.timeout
 				}
 			})
+			before := time.Now()
 			err := callFor(c, t.Context(), http.MethodPost)
 			if !IsUnknownOutcome(err) {
 				t.Fatalf("err = %v, want an UnknownOutcomeError", err)
+			}
+			var u *UnknownOutcomeError
+			if !errors.As(err, &u) || u.SentAt.Before(before) || u.SentAt.After(time.Now()) {
+				t.Fatalf("SentAt = %v, want between %v and now", u.SentAt, before)
+			}
+			// A 5xx is inside, but AsAPIError does not report it, so that a
+			// caller showing the API's words shows the whole message.
+			if _, ok := AsAPIError(err); ok {
+				t.Fatal("AsAPIError reports the answer of an unknown outcome")
+			}
+			var ae *APIError
+			if strings.HasPrefix(name, "5") && (!errors.As(err, &ae) || ae.StatusCode < 500) {
+				t.Fatalf("the 5xx answer is not in the chain: %v", err)
 			}
 			if !strings.Contains(err.Error(), "outcome is unknown") || !strings.HasPrefix(err.Error(), "POST /api/roles: ") {
 				t.Fatalf("message = %q", err)
@@ -414,5 +457,18 @@ func TestBackoff(t *testing.T) {
 				t.Fatalf("backoff(%d) = %s, want in [%s, %s]", n, d, want/2, want)
 			}
 		}
+	}
+}
+
+// A wait the API asks for that fits the budget but not what is left of it.
+func TestRetryAfterBeyondWhatIsLeftOfTheBudget(t *testing.T) {
+	t.Parallel()
+	c := &Client{maxRetries: 6, budget: 5 * time.Minute}
+	st := &callState{start: time.Now().Add(-290 * time.Second)}
+	cause := errors.New("429 Too Many Requests")
+	_, err := c.retryWait(t.Context(), call{method: http.MethodGet, path: "/api/roles"}, st, retryAfter(cause, 20*time.Second), 3)
+	want := regexp.MustCompile(`^429 Too Many Requests \(gave up after 3 attempts: the API asked to wait 20 s, more than the (10|9\.\d) s left of the 300 s retry budget\)$`)
+	if err == nil || !want.MatchString(err.Error()) || !errors.Is(err, cause) {
+		t.Fatalf("err =\n%v\nwant\n%s", err, want)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -45,6 +43,7 @@ type call struct {
 	endpoint string // first segment after /api, for the limiter
 	query    string // encoded, without "?"
 	body     []byte // nil: no body
+	one      bool   // a 2xx must carry one resource
 }
 
 type response struct {
@@ -70,128 +69,235 @@ func (c *Client) logContext(ctx context.Context) context.Context {
 // (nil when empty). Any non-2xx ends as an error.
 func (c *Client) do(ctx context.Context, cl call) (*jsonapi.Document, error) {
 	ctx = c.logContext(ctx)
-	start := time.Now()
-	refreshed := false
-	retries := 0
+	st := &callState{start: time.Now()}
 	for attempt := 1; ; attempt++ {
-		var (
-			failure    error         // returned if no retry follows
-			retryAfter time.Duration // server-requested wait; 0: backoff
-		)
-		if err := ctx.Err(); err != nil {
-			return nil, &RequestError{Method: cl.method, Path: cl.path, Err: err}
+		o := c.attempt(ctx, cl, st, attempt)
+		switch o.kind {
+		case outcomeDone:
+			return o.doc, o.err
+		case outcomeRepeat:
+			continue
 		}
-		tok, err := c.auth.token(ctx)
+		wait, err := c.retryWait(ctx, cl, st, o, attempt)
 		if err != nil {
-			var te *TokenError
-			if ctx.Err() != nil || !errors.As(err, &te) || !te.retryable() {
-				return nil, err
-			}
-			failure, retryAfter = err, te.RetryAfter
-			tflog.Warn(ctx, "Provisioning API token request failed", map[string]any{"error": err.Error(), "attempt": attempt})
-		} else {
-			actx := tflog.MaskLogStrings(ctx, tok)
-			if waited, err := c.limiter.waitRequest(actx, cl.method, cl.endpoint); err != nil {
-				return nil, &RequestError{Method: cl.method, Path: cl.path, Err: err}
-			} else if waited >= 50*time.Millisecond {
-				tflog.Debug(actx, "Provisioning API client-side rate limit: request delayed", map[string]any{
-					"method": cl.method, "path": cl.path, "wait_ms": waited.Milliseconds(),
-				})
-			}
-			t0 := time.Now()
-			res, sent, err := c.send(ctx, cl, tok)
-			fields := map[string]any{
-				"method": cl.method, "path": cl.path, "attempt": attempt,
-				"duration_ms": time.Since(t0).Milliseconds(),
-			}
-			if err != nil {
-				fields["error"] = err.Error()
-			} else {
-				fields["status"] = res.status
-			}
-			tflog.Debug(actx, "Provisioning API request", fields)
-
-			if err != nil {
-				reqErr := &RequestError{Method: cl.method, Path: cl.path, Err: err}
-				switch {
-				case ctx.Err() != nil:
-					if cl.method == http.MethodPost && sent {
-						return nil, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ctx.Err()}
-					}
-					return nil, &RequestError{Method: cl.method, Path: cl.path, Err: ctx.Err()}
-				case isPermanentTransportError(err):
-					return nil, reqErr
-				case isIdempotent(cl.method):
-					failure = reqErr
-				case !sent && isDialError(err):
-					// Nothing reached the API: safe to repeat even a POST.
-					failure = reqErr
-				case !sent:
-					return nil, &RequestError{Method: cl.method, Path: cl.path,
-						Err: fmt.Errorf("%w (the request was not sent)", err)}
-				default:
-					return nil, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: err}
-				}
-			} else {
-				switch s := res.status; {
-				case s >= 200 && s < 300:
-					return c.decode(cl, res)
-				case s == http.StatusUnauthorized && !refreshed && c.auth.canRefresh():
-					// The token expired or was revoked: replace it and
-					// repeat once. The API did not act, so this is safe for
-					// every method and does not count as a retry.
-					refreshed = true
-					c.auth.invalidate(tok)
-					tflog.Info(actx, "Provisioning API rejected the access token; fetching a new one", map[string]any{
-						"method": cl.method, "path": cl.path,
-					})
-					continue
-				case s == http.StatusTooManyRequests:
-					failure = c.apiError(cl, res)
-					retryAfter, _ = parseRetryAfter(res.header.Get("Retry-After"), time.Now())
-				case isRetryableStatus(s):
-					ae := c.apiError(cl, res)
-					if !isIdempotent(cl.method) {
-						return nil, &UnknownOutcomeError{Method: cl.method, Path: cl.path, Err: ae}
-					}
-					failure = ae
-					retryAfter, _ = parseRetryAfter(res.header.Get("Retry-After"), time.Now())
-				default:
-					return nil, c.apiError(cl, res)
-				}
-			}
-		}
-
-		// failure is retryable; decide whether to try again.
-		if retries >= c.maxRetries {
-			return nil, fmt.Errorf("%w (gave up after %d attempts)", failure, attempt)
-		}
-		wait := retryAfter
-		if wait <= 0 {
-			wait = c.backoff(retries)
-		}
-		if elapsed := time.Since(start); elapsed+wait > c.budget {
-			return nil, fmt.Errorf("%w (gave up after %d attempts: waiting %s more would exceed the retry budget of %s)",
-				failure, attempt, wait.Round(time.Millisecond), c.budget)
-		}
-		retries++
-		fields := map[string]any{
-			"method": cl.method, "path": cl.path, "attempt": attempt,
-			"wait_ms": wait.Milliseconds(), "retry": retries, "max_retries": c.maxRetries,
-		}
-		if ae, ok := AsAPIError(failure); ok && ae.StatusCode == http.StatusTooManyRequests {
-			fields["retry_after_ms"] = retryAfter.Milliseconds()
-			tflog.Warn(ctx, "Provisioning API rate limit hit (429); waiting before retrying", fields)
-		} else {
-			fields["error"] = failure.Error()
-			tflog.Warn(ctx, "Provisioning API request failed; retrying", fields)
+			return nil, err
 		}
 		if err := sleep(ctx, wait); err != nil {
 			// Both wrapped: AsAPIError finds the failure, errors.Is the
 			// context's cancellation or deadline.
-			return nil, fmt.Errorf("%w (interrupted while waiting to retry: %w)", failure, err)
+			return nil, fmt.Errorf("%w (interrupted while waiting to retry: %w)", o.err, err)
 		}
 	}
+}
+
+// callState is what the attempts of one call share.
+type callState struct {
+	start     time.Time
+	retries   int       // retries made so far (a token refresh is not one)
+	refreshes int       // tokens dropped after a 401
+	refreshed bool      // a 401 dropped the token; the next one is fresh
+	sentAt    time.Time // when the last attempt was sent
+}
+
+// maxTokenRefreshes bounds the 401-then-new-token repeats of one call.
+const maxTokenRefreshes = 3
+
+type outcomeKind int
+
+const (
+	outcomeDone   outcomeKind = iota // doc or err is the call's result
+	outcomeRetry                     // err may go away: retry after wait (0: backoff)
+	outcomeRepeat                    // repeat at once; not counted as a retry
+)
+
+// outcome is what one attempt decided.
+type outcome struct {
+	kind outcomeKind
+	doc  *jsonapi.Document
+	err  error
+	wait time.Duration // outcomeRetry: the server's Retry-After, if any
+}
+
+func finished(doc *jsonapi.Document, err error) outcome {
+	return outcome{kind: outcomeDone, doc: doc, err: err}
+}
+
+func giveUp(err error) outcome { return outcome{kind: outcomeDone, err: err} }
+
+func retryAfter(err error, wait time.Duration) outcome {
+	return outcome{kind: outcomeRetry, err: err, wait: wait}
+}
+
+// attempt makes one attempt of a call: token, limiter, request, and the
+// decision about what its answer means.
+func (c *Client) attempt(ctx context.Context, cl call, st *callState, n int) outcome {
+	if err := ctx.Err(); err != nil {
+		return giveUp(&RequestError{Method: cl.method, Path: cl.path, Err: err})
+	}
+	tok, err := c.auth.token(ctx)
+	if err != nil {
+		var te *TokenError
+		if ctx.Err() != nil || !errors.As(err, &te) || !te.retryable() {
+			return giveUp(err)
+		}
+		if te.StatusCode == http.StatusTooManyRequests {
+			c.limiter.blockToken(te.RetryAfter)
+		}
+		tflog.Warn(ctx, "Provisioning API token request failed", map[string]any{"error": err.Error(), "attempt": n})
+		return retryAfter(err, te.RetryAfter)
+	}
+	// A token obtained after this call's own 401 is fresh: a 401 to it is
+	// about permission, not about the token.
+	fresh := st.refreshed
+	st.refreshed = false
+	actx := tflog.MaskLogStrings(ctx, tok)
+	place, waited, err := c.limiter.waitRequest(actx, cl.method, cl.endpoint)
+	if err != nil {
+		return giveUp(&RequestError{Method: cl.method, Path: cl.path, Err: err})
+	} else if waited >= 50*time.Millisecond {
+		tflog.Debug(actx, "Provisioning API client-side rate limit: request delayed", map[string]any{
+			"method": cl.method, "path": cl.path, "wait_ms": waited.Milliseconds(),
+		})
+	}
+	st.sentAt = time.Now()
+	res, sent, err := c.send(ctx, cl, tok)
+	c.limiter.done(place, res)
+	fields := map[string]any{
+		"method": cl.method, "path": cl.path, "attempt": n,
+		"duration_ms": time.Since(st.sentAt).Milliseconds(),
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+	} else {
+		fields["status"] = res.status
+	}
+	tflog.Debug(actx, "Provisioning API request", fields)
+	if err != nil {
+		return c.transportOutcome(ctx, cl, st, err, sent)
+	}
+	return c.responseOutcome(actx, cl, st, res, tok, fresh)
+}
+
+// transportOutcome decides about an attempt that got no answer. sent: a
+// connection was obtained, so the API may have seen the request.
+func (c *Client) transportOutcome(ctx context.Context, cl call, st *callState, err error, sent bool) outcome {
+	reqErr := &RequestError{Method: cl.method, Path: cl.path, Err: err}
+	switch {
+	case ctx.Err() != nil:
+		if cl.method == http.MethodPost && sent {
+			return giveUp(st.unknownOutcome(cl, ctx.Err()))
+		}
+		return giveUp(&RequestError{Method: cl.method, Path: cl.path, Err: ctx.Err()})
+	case isPermanentTransportError(err):
+		return giveUp(reqErr)
+	case isIdempotent(cl.method):
+		return retryAfter(reqErr, 0)
+	case !sent && isDialError(err):
+		// Nothing reached the API: safe to repeat even a POST.
+		return retryAfter(reqErr, 0)
+	case !sent:
+		return giveUp(&RequestError{Method: cl.method, Path: cl.path,
+			Err: fmt.Errorf("%w (the request was not sent)", err)})
+	default:
+		return giveUp(st.unknownOutcome(cl, err))
+	}
+}
+
+func (st *callState) unknownOutcome(cl call, err error) *UnknownOutcomeError {
+	return &UnknownOutcomeError{Method: cl.method, Path: cl.path, SentAt: st.sentAt, Err: err}
+}
+
+// responseOutcome decides about an HTTP answer. fresh: tok was obtained
+// after a 401 earlier in this call.
+func (c *Client) responseOutcome(ctx context.Context, cl call, st *callState, res *response, tok string, fresh bool) outcome {
+	switch s := res.status; {
+	case s >= 200 && s < 300:
+		doc, err := decode(cl, res)
+		switch {
+		case err == nil:
+			return finished(doc, nil)
+		case cl.method == http.MethodPost:
+			// Applied, most likely, but what it made cannot be read.
+			return giveUp(st.unknownOutcome(cl, fmt.Errorf("%w; the request was most likely applied", err)))
+		default:
+			return giveUp(&RequestError{Method: cl.method, Path: cl.path, Err: err})
+		}
+	case s == http.StatusUnauthorized:
+		return c.unauthorized(ctx, cl, st, res, tok, fresh)
+	case s == http.StatusTooManyRequests:
+		wait, _ := parseRetryAfter(res.header.Get("Retry-After"), time.Now())
+		return retryAfter(c.apiError(cl, res), wait)
+	case s >= 500 && !isIdempotent(cl.method):
+		// The API may have acted before failing: never repeated.
+		return giveUp(st.unknownOutcome(cl, c.apiError(cl, res)))
+	case isRetryableStatus(s):
+		wait, _ := parseRetryAfter(res.header.Get("Retry-After"), time.Now())
+		return retryAfter(c.apiError(cl, res), wait)
+	default:
+		return giveUp(c.apiError(cl, res))
+	}
+}
+
+// unauthorized decides about a 401. A token that expired or was revoked is
+// replaced and the request repeated (the API did not act, so this is safe
+// for every method and does not count as a retry), up to maxTokenRefreshes
+// times a call. A 401 to a token obtained right after such a refresh is a
+// permission refusal: a NotAllowedError, never repeated.
+func (c *Client) unauthorized(ctx context.Context, cl call, st *callState, res *response, tok string, fresh bool) outcome {
+	ae := c.apiError(cl, res)
+	switch {
+	case !c.auth.canRefresh():
+		return giveUp(ae)
+	case fresh:
+		return giveUp(&NotAllowedError{Method: cl.method, Path: cl.path, API: ae})
+	case st.refreshes >= maxTokenRefreshes:
+		return giveUp(fmt.Errorf("%w (gave up: the API rejected %d access tokens during this call)", ae, st.refreshes+1))
+	}
+	st.refreshes++
+	st.refreshed = true
+	c.auth.invalidate(tok)
+	tflog.Info(ctx, "Provisioning API rejected the access token; fetching a new one", map[string]any{
+		"method": cl.method, "path": cl.path, "refresh": st.refreshes,
+	})
+	return outcome{kind: outcomeRepeat}
+}
+
+// retryWait decides whether a retryable failure is retried, and after how
+// long; it counts and logs the retry. An error ends the call.
+func (c *Client) retryWait(ctx context.Context, cl call, st *callState, o outcome, attempt int) (time.Duration, error) {
+	if st.retries >= c.maxRetries {
+		return 0, fmt.Errorf("%w (gave up after %d attempts)", o.err, attempt)
+	}
+	wait := o.wait
+	if wait <= 0 {
+		wait = c.backoff(st.retries)
+	}
+	elapsed := time.Since(st.start)
+	switch {
+	case elapsed+wait <= c.budget:
+	case o.wait > c.budget:
+		return 0, fmt.Errorf("%w (gave up: the API asked to wait %s s, more than the %s s retry budget)",
+			o.err, seconds(o.wait), seconds(c.budget))
+	case o.wait > 0:
+		return 0, fmt.Errorf("%w (gave up after %d attempts: the API asked to wait %s s, more than the %s s left of the %s s retry budget)",
+			o.err, attempt, seconds(o.wait), seconds(max(c.budget-elapsed, 0)), seconds(c.budget))
+	default:
+		return 0, fmt.Errorf("%w (gave up after %d attempts: waiting %s more would exceed the retry budget of %s)",
+			o.err, attempt, wait.Round(time.Millisecond), c.budget)
+	}
+	st.retries++
+	fields := map[string]any{
+		"method": cl.method, "path": cl.path, "attempt": attempt,
+		"wait_ms": wait.Milliseconds(), "retry": st.retries, "max_retries": c.maxRetries,
+	}
+	if ae, ok := AsAPIError(o.err); ok && ae.StatusCode == http.StatusTooManyRequests {
+		fields["retry_after_ms"] = o.wait.Milliseconds()
+		tflog.Warn(ctx, "Provisioning API rate limit hit (429); waiting before retrying", fields)
+	} else {
+		fields["error"] = o.err.Error()
+		tflog.Warn(ctx, "Provisioning API request failed; retrying", fields)
+	}
+	return wait, nil
 }
 
 // send makes one attempt. sent reports whether a connection was obtained,
@@ -271,17 +377,23 @@ func (c *Client) apiError(cl call, res *response) *APIError {
 	return newAPIError(cl.method, cl.path, res.status, res.header.Get("Content-Type"), res.body)
 }
 
-func (c *Client) decode(cl call, res *response) (*jsonapi.Document, error) {
+// decode reads a 2xx body: nil for an empty one, unless the call wants one
+// resource. The error is the bare cause; the caller says whose.
+func decode(cl call, res *response) (*jsonapi.Document, error) {
 	if len(bytes.TrimSpace(res.body)) == 0 {
+		if cl.one {
+			return nil, fmt.Errorf("the API answered %d with no body", res.status)
+		}
 		return nil, nil
 	}
 	doc, err := jsonapi.Decode(res.body)
 	if err != nil {
-		msg := fmt.Errorf("the API answered %d but the response is not a JSON:API document: %v", res.status, err)
-		if cl.method == http.MethodPost {
-			msg = fmt.Errorf("%w; the request was most likely applied", msg)
+		return nil, fmt.Errorf("the API answered %d but the response is not a JSON:API document: %v", res.status, err)
+	}
+	if cl.one {
+		if _, err := doc.One(); err != nil {
+			return nil, fmt.Errorf("the API answered %d but not with one resource: %v", res.status, err)
 		}
-		return nil, &RequestError{Method: cl.method, Path: cl.path, Err: msg}
 	}
 	return doc, nil
 }
@@ -359,6 +471,11 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// seconds renders a duration in seconds: "3600", "1.5".
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Round(100*time.Millisecond).Seconds(), 'f', -1, 64)
+}
+
 func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
@@ -372,47 +489,3 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
-
-func encodeBody(r *jsonapi.Resource) ([]byte, error) {
-	doc, err := jsonapi.NewOne(r)
-	if err != nil {
-		return nil, fmt.Errorf("provisioning: encoding %s: %w", r.Type, err)
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("provisioning: encoding %s: %w", r.Type, err)
-	}
-	return b, nil
-}
-
-// encodeQuery builds a query string with readable keys:
-// filter[q][name_eq]=x&include=a,b&page[number]=2&page[size]=25&sort=-name.
-// Keys are sorted for stable URLs; values are escaped except for commas.
-// page <= 0 leaves out pagination.
-func encodeQuery(filters map[string]string, sortBy, include []string, page int) string {
-	var parts []string
-	add := func(k, v string) { parts = append(parts, escapeQuery(k)+"="+escapeQuery(v)) }
-	keys := make([]string, 0, len(filters))
-	for k := range filters {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		add("filter[q]["+k+"]", filters[k])
-	}
-	if len(include) > 0 {
-		add("include", strings.Join(include, ","))
-	}
-	if page > 0 {
-		add("page[number]", strconv.Itoa(page))
-		add("page[size]", strconv.Itoa(PageSize))
-	}
-	if len(sortBy) > 0 {
-		add("sort", strings.Join(sortBy, ","))
-	}
-	return strings.Join(parts, "&")
-}
-
-var queryUnescaper = strings.NewReplacer("%5B", "[", "%5D", "]", "%2C", ",")
-
-func escapeQuery(s string) string { return queryUnescaper.Replace(url.QueryEscape(s)) }

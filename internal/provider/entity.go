@@ -66,6 +66,11 @@ type entity[M any] struct {
 
 	hooks hooks[M]
 
+	// permission is what the user of the provider's credentials needs to
+	// write the object, for the "not allowed" error; the admin role in the
+	// organization when empty.
+	permission string
+
 	// validate checks a configuration across attributes, at plan time.
 	validate func(ctx context.Context, m *M) diag.Diagnostics
 	// configValidators are declarative cross-attribute rules (exactly one of...).

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -255,7 +257,22 @@ func (r *jsonapiResource[M]) finish(ctx context.Context, x *exchange, op string,
 
 // errorDiags is how every failure of an entity's operation is reported.
 func (e *entity[M]) errorDiags(_ context.Context, op string, err error) diag.Diagnostics {
-	return errorDiags(fmt.Sprintf("Could not %s %s", op, e.title()), err, e.attributes())
+	summary := fmt.Sprintf("Could not %s %s", op, e.title())
+	if provisioning.IsNotAllowed(err) {
+		var diags diag.Diagnostics
+		diags.AddError(summary, fmt.Sprintf("%v. To %s %s, the user of the provider's credentials needs %s.",
+			err, op, article(e.title()), cmp.Or(e.permission, "the admin role in the organization")))
+		return diags
+	}
+	return errorDiags(summary, err, e.attributes())
+}
+
+// article puts "a" or "an" before a name.
+func article(s string) string {
+	if strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
 }
 
 // clientFrom takes the API client the provider's Configure produced.

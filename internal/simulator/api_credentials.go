@@ -1,0 +1,86 @@
+package simulator
+
+import (
+	"encoding/json"
+	"slices"
+)
+
+// apiCredentialsEntity: /api/api_credentials, the applications that reach
+// the Core API.
+func apiCredentialsEntity() *entity {
+	return &entity{
+		typ: "api_credentials", list: true, get: true, create: true, update: true, destroy: true,
+		adminOnly: true,
+		attrs: common(
+			a("name", kString, fWrite|fRequired|fFilter),
+			a("kind", kString, fCreate|fRequired|fFilter),
+			a("confidential", kBool, fFilter),
+			a("redirect_uri", kString, fWrite|fNullable|fFilter),
+			a("client_id", kString, fFilter),
+			a("client_secret", kString, 0),
+			a("scopes", kString, fFilter),
+			a("expires_in", kInt, fWrite|fNullable|fFilter),
+			withDefault(a("mode", kString, fCreate|fNullable|fSort|fFilter), "test"),
+			withDefault(a("custom", kBool, fCreate|fNullable), false),
+		),
+		rels: []relDef{
+			one("organization", "organizations", fCreate|fRequired|fFilter),
+			one("role", "roles", fWrite|fNullable|fFilter),
+		},
+		validate: validateAPICredential,
+		cascade:  deleteChildren("api_credential"),
+	}
+}
+
+// apiCredentialKinds are the kinds an API credential can be created with:
+// the three application kinds and the Dashboard apps that can be forked.
+// "resources" credentials come with an organization and cannot be created.
+var apiCredentialKinds = []string{
+	"sales_channel", "integration", "webapp",
+	"customers", "exports", "imports", "inventory", "orders", "price_lists", "promotions",
+	"returns", "shipments", "sku_lists", "skus", "stock_transfers", "tags", "webhooks",
+}
+
+func expiresIn(o *object) (int64, error) {
+	n, _ := o.attrs["expires_in"].(json.Number)
+	return n.Int64()
+}
+
+func validateAPICredential(w *write) []*apiError {
+	var errs []*apiError
+	o := w.o
+	kind := o.str("kind")
+	if w.creating() {
+		if !slices.Contains(apiCredentialKinds, kind) {
+			errs = append(errs, errAttr("kind", "is not included in the list"))
+		}
+		o.attrs["confidential"] = kind != "sales_channel"
+		o.attrs["client_id"] = randString(43)
+		o.attrs["client_secret"] = nil
+		if kind != "sales_channel" {
+			o.attrs["client_secret"] = randString(43)
+		}
+		o.attrs["scopes"] = "market:all"
+		if m := o.str("mode"); m != "test" && m != "live" {
+			errs = append(errs, errAttr("mode", "is not included in the list"))
+		}
+	}
+	if o.attrs["expires_in"] == nil {
+		def := "7200"
+		if kind == "sales_channel" {
+			def = "14400"
+		}
+		o.attrs["expires_in"] = json.Number(def)
+	}
+	if n, err := expiresIn(o); err != nil || n < 7200 || n > 31536000 {
+		errs = append(errs, errAttr("expires_in", "must be between 7200 and 31536000"))
+	}
+	hasRole := o.rels["role"] != ""
+	switch {
+	case kind == "integration" && !hasRole:
+		errs = append(errs, errRel("role", "is required for integration API credentials"))
+	case (kind == "sales_channel" || kind == "webapp") && hasRole:
+		errs = append(errs, errRel("role", "is not allowed for "+kind+" API credentials"))
+	}
+	return errs
+}

@@ -1,0 +1,27 @@
+package simulator
+
+// membershipProfilesEntity: /api/membership_profiles, access settings shared
+// by memberships.
+func membershipProfilesEntity() *entity {
+	return &entity{
+		typ: "membership_profiles", list: true, get: true, create: true, update: true, destroy: true,
+		adminOnly: true,
+		attrs: common(
+			a("name", kString, fWrite|fRequired|fSort|fFilter),
+			a("test_enabled", kBool, 0),
+			withEnum(a("access_scope", kString, fWrite|fRequired|fFilter), accessScopes...),
+		),
+		rels: []relDef{
+			one("organization", "organizations", fCreate|fRequired|fFilter),
+			many("application_memberships", "application_memberships", "membership_profile", fWrite|fFilter),
+		},
+		validate: func(w *write) []*apiError { return uniqueAppCredentials(w, "application_memberships") },
+		derive:   deriveTestEnabled,
+		cascade: func(st *store, o *object) {
+			deleteChildren("membership_profile")(st, o)
+			for _, m := range st.where("memberships", "membership_profile", o.id) {
+				m.rels["membership_profile"] = ""
+			}
+		},
+	}
+}

@@ -69,11 +69,11 @@ func TestFaultMatching(t *testing.T) {
 	}
 	h.sim.ClearFaults()
 
-	// The token endpoint answers in OAuth terms.
+	// The token endpoint answers in the auth server's terms.
 	h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Status: 429, PathPrefix: "/oauth/token", RetryAfter: time.Second, Count: 1})
 	res := h.raw(http.MethodPost, "/oauth/token", "application/x-www-form-urlencoded", "grant_type=client_credentials", nil)
-	var body map[string]string
-	if err := json.Unmarshal(res.must(t, 429).body, &body); err != nil || body["error"] == "" || res.header.Get("Retry-After") != "1" {
+	var body struct{ Errors []struct{ Title string } }
+	if err := json.Unmarshal(res.must(t, 429).body, &body); err != nil || len(body.Errors) != 1 || body.Errors[0].Title == "" || res.header.Get("Retry-After") != "1" {
 		t.Errorf("token fault: %s (%v), Retry-After %q", res.body, err, res.header.Get("Retry-After"))
 	}
 

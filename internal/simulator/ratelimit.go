@@ -78,7 +78,7 @@ func (s *Simulator) limit(r *http.Request) *response {
 	if wait > 0 {
 		var resp *response
 		if r.URL.Path == "/oauth/token" {
-			resp = oauthError(http.StatusTooManyRequests, "too_many_requests", "Too many token requests: retry after the time given in Retry-After")
+			resp = authError(http.StatusTooManyRequests, "too_many_requests", "Too many token requests: retry after the time given in Retry-After")
 		} else {
 			resp = errorResponse(errTooManyRequests())
 		}

@@ -442,7 +442,7 @@ func TestVersions(t *testing.T) {
 	if len(mv) != 1 || mv[0].String("event") != "update" {
 		t.Fatalf("membership versions %+v", mv)
 	}
-	if _, ok := object(t, mv[0].Attributes["who"])["user"]; !ok {
+	if app, _ := object(t, mv[0].Attributes["who"])["application"].(map[string]any); app["kind"] != "dashboard" {
 		t.Errorf("a Dashboard change: who %v", mv[0].Attributes["who"])
 	}
 	h.do(http.MethodDelete, "/api/memberships/"+m.ID, nil).must(t, 204)

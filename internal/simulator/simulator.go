@@ -74,6 +74,10 @@ type Simulator struct {
 	authMu sync.Mutex
 	tokens map[string]time.Time // access token -> expiry
 
+	// The claims of the tokens: the signed-in user and the application
+	// behind the Provisioning API credentials (fixed for a simulator's life).
+	userID, appID string
+
 	ctlMu      sync.Mutex // guards the fields below
 	faults     []*faultState
 	rateLimits bool
@@ -102,6 +106,7 @@ func New(opts Options) *Simulator {
 		orDefault(opts.UserFirstName, "Olivia"),
 		orDefault(opts.UserLastName, "Owner"),
 	)
+	s.userID, s.appID = s.st.userID, s.st.appID
 	return s
 }
 

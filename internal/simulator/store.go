@@ -50,7 +50,7 @@ type store struct {
 	objs   map[string]map[string]*object
 	seq    int64
 	userID string
-	appID  string // the id of the "application" behind API tokens (versions' who)
+	appID  string // the id of the "application" behind API tokens (their JWT claim, versions' who)
 	users  map[string]knownUser
 	now    func() time.Time
 
@@ -222,14 +222,24 @@ func (st *store) rederive() {
 
 // --- versions ---
 
-// whoToken is the "who" of a change made through an API token.
+// whoToken is the "who" of a change made through an API token: the
+// application claim of the token (see tokenClaims), as the spec's
+// description of who says ("only showed when it's from a JWT token"; its
+// example is {"application": {"id", "kind", "public"}}).
 func (st *store) whoToken() map[string]any {
-	return map[string]any{"application": map[string]any{"id": st.appID, "kind": "integration", "public": false}}
+	return map[string]any{"application": map[string]any{"id": st.appID, "kind": "user", "public": false}}
 }
 
-// whoDashboard is the "who" of an out-of-band change made with the test hooks.
+// dashboardAppID is the application behind the Dashboard's tokens.
+var dashboardAppID = newID()
+
+// whoDashboard is the "who" of an out-of-band change made with the test
+// hooks, as if in the Dashboard. The Dashboard calls the API with a JWT of
+// its own, whose application kind is "dashboard" (source: a Dashboard token
+// decoded in commercelayer-js-auth's jwtDecode.spec.ts). Assumption: its
+// changes carry that application as who.
 func whoDashboard() map[string]any {
-	return map[string]any{"user": map[string]any{"email": "dashboard@example.com"}}
+	return map[string]any{"application": map[string]any{"id": dashboardAppID, "kind": "dashboard", "public": false}}
 }
 
 // replace stores cur in place of old as a change made by who, with a new

@@ -386,7 +386,7 @@ func (c *call) transferOwnership(org *object) *response {
 	}
 	mine := c.st.userMembership(org.id)
 	if mine == nil || mine.attrs["owner"] != true {
-		return errorResponse(errForbidden("Only the owner of the organization can transfer its ownership"))
+		return errorResponse(errNotPermitted("only the owner of the organization can transfer its ownership"))
 	}
 	email, _ := in.attrs["new_owner_email"].(string)
 	if strings.TrimSpace(email) == "" {

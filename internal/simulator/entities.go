@@ -67,10 +67,10 @@ type entity struct {
 	path      string
 	versioned bool
 	// adminOnly: writes need the signed-in user's membership in the object's
-	// organization to have an admin role (403 otherwise).
+	// organization to have an admin role (401 otherwise, see errNotPermitted).
 	adminOnly bool
 
-	// authorize runs before anything else of a write (403 checks).
+	// authorize runs before anything else of a write (permission checks).
 	authorize func(w *write) *apiError
 	// validate returns the business-rule errors of a write about to be saved
 	// (422 mostly); it may also fill computed attributes of w.o.

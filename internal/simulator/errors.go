@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
@@ -66,8 +67,24 @@ func errUnauthorized(detail string) *apiError {
 	return &apiError{status: http.StatusUnauthorized, code: "INVALID_TOKEN", title: "Invalid token", detail: detail}
 }
 
-func errForbidden(detail string) *apiError {
-	return &apiError{status: http.StatusForbidden, code: "FORBIDDEN", title: "Operation not allowed", detail: detail}
+// notPermitted is the Core API's detail for a token without the permission
+// an operation needs (observed as {"code":"UNAUTHORIZED","detail":"You are
+// not authorized to perform this action on the requested resource.",
+// "status":"401"} in a Commerce Layer storefront's notes on a Core answer).
+const notPermitted = "You are not authorized to perform this action on the requested resource."
+
+// errNotPermitted refuses an operation the caller may not perform. The
+// handling-errors table of the Core docs, which the Provisioning docs defer
+// to, lists "didn't have enough permissions" under 401 and documents no 403
+// (source: docs.commercelayer.io/core/handling-errors). The code is
+// UNAUTHORIZED, not the INVALID_TOKEN of a bad token (the SDK's error.ts
+// names both for the Provisioning API). Assumption: the detail goes on to
+// say why (the real wording of the reason is unknown).
+func errNotPermitted(reason string) *apiError {
+	return &apiError{
+		status: http.StatusUnauthorized, code: "UNAUTHORIZED", title: "Unauthorized",
+		detail: strings.TrimSuffix(notPermitted, ".") + ": " + reason,
+	}
 }
 
 func errNotFound() *apiError {

@@ -32,14 +32,14 @@ func identityProvidersEntity() *entity {
 		authorize: func(w *write) *apiError {
 			owned := w.st.ownedOrganizations()
 			if len(owned) == 0 {
-				return errForbidden("Identity providers can be changed by an organization owner only")
+				return errNotPermitted("identity providers can be changed by an organization owner only")
 			}
 			for _, org := range owned {
 				if w.st.isEnterprise(org) {
 					return nil
 				}
 			}
-			return errForbidden("Identity providers can be changed on Enterprise plans only")
+			return errNotPermitted("identity providers can be changed on Enterprise plans only")
 		},
 		validate: validateIdentityProvider,
 	}

@@ -20,7 +20,7 @@ func rolesEntity() *entity {
 		authorize: func(w *write) *apiError {
 			// A missing organization is left to the 422 of the relationship.
 			if org := w.o.rels["organization"]; w.creating() && org != "" && !w.st.isEnterprise(org) {
-				return errForbidden("Custom roles are available on Enterprise plans only")
+				return errNotPermitted("custom roles are available on Enterprise plans only")
 			}
 			return nil
 		},

@@ -65,7 +65,7 @@ func TestCustomRolesAreEnterpriseOnly(t *testing.T) {
 	h := newHarness(t, func(o *simulator.Options) { o.NonEnterprise = true })
 	org := h.org("Growth")
 	body := create("roles", attrs{"name": "Custom"}, map[string]any{"organization": rel("organizations", org)})
-	h.do(http.MethodPost, "/api/roles", body).wantError(t, 403, "FORBIDDEN", "")
+	h.do(http.MethodPost, "/api/roles", body).wantError(t, 401, "UNAUTHORIZED", "")
 	if plan := object(t, h.do(http.MethodGet, "/api/organizations/"+org, nil).one(t).Attributes["subscription_info"])["plan_type"]; plan == "enterprise" {
 		t.Errorf("plan_type %v", plan)
 	}
@@ -81,7 +81,7 @@ func TestCustomRolesAreEnterpriseOnly(t *testing.T) {
 	if err := h.sim.SetEnterprise("", false); err != nil {
 		t.Fatal(err)
 	}
-	h.do(http.MethodPost, "/api/roles", body).wantError(t, 403, "FORBIDDEN", "")
+	h.do(http.MethodPost, "/api/roles", body).wantError(t, 401, "UNAUTHORIZED", "")
 }
 
 func TestPermissions(t *testing.T) {
@@ -158,7 +158,7 @@ func TestMemberships(t *testing.T) {
 	if !newOwner.Bool("owner") || newOwner.Rel("role").ID() != admin {
 		t.Errorf("new owner %+v %+v", newOwner.Attributes, newOwner.Relationships)
 	}
-	transfer("known@example.com").wantError(t, 403, "FORBIDDEN", "")
+	transfer("known@example.com").wantError(t, 401, "UNAUTHORIZED", "")
 	h.do(http.MethodDelete, "/api/memberships/"+owner.ID, nil).must(t, 204) // one's own, no longer the owner
 	h.do(http.MethodGet, "/api/organizations/"+org, nil).wantError(t, 404, "RECORD_NOT_FOUND", "")
 }
@@ -174,8 +174,17 @@ func TestAdminOnlyWrites(t *testing.T) {
 	}
 	h.do(http.MethodGet, "/api/memberships/"+other.ID, nil).must(t, 200)
 	h.do(http.MethodPost, "/api/membership_profiles", create("membership_profiles", attrs{"name": "P", "access_scope": "live_access"},
-		map[string]any{"organization": rel("organizations", org)})).wantError(t, 403, "FORBIDDEN", "")
-	h.do(http.MethodDelete, "/api/memberships/"+other.ID, nil).wantError(t, 403, "FORBIDDEN", "")
+		map[string]any{"organization": rel("organizations", org)})).wantError(t, 401, "UNAUTHORIZED", "")
+	res := h.do(http.MethodDelete, "/api/memberships/"+other.ID, nil)
+	res.wantError(t, 401, "UNAUTHORIZED", "")
+	// No 403 is documented: a refusal is a 401 that says "not authorized",
+	// told apart from a bad token by its code (INVALID_TOKEN).
+	if e := res.firstError(t); !strings.HasPrefix(e.Detail, "You are not authorized to perform this action on the requested resource") || e.Status != "401" {
+		t.Errorf("refusal %+v", e)
+	}
+	if res.header.Get("WWW-Authenticate") != "" {
+		t.Error("a refusal asks for new credentials")
+	}
 }
 
 func TestAccessScopeAndProfiles(t *testing.T) {
@@ -342,7 +351,7 @@ func TestApplicationMemberships(t *testing.T) {
 func TestIdentityProviders(t *testing.T) {
 	h := newHarness(t)
 	h.do(http.MethodPost, "/api/identity_providers", create("identity_providers", identityProviderAttrs("Lonely"), nil)).
-		wantError(t, 403, "FORBIDDEN", "") // owns no organization yet
+		wantError(t, 401, "UNAUTHORIZED", "") // owns no organization yet
 	h.org("SSO")
 	idp := h.createOK("identity_providers", create("identity_providers", identityProviderAttrs("Okta"), nil))
 	if idp.String("status") != "pending" || !strings.HasPrefix(idp.String("txt_record"), "cl-verification=") || idp.Attributes["disabled_at"] != nil {
@@ -386,7 +395,7 @@ func TestIdentityProviders(t *testing.T) {
 	t.Run("non-Enterprise", func(t *testing.T) {
 		h := newHarness(t, func(o *simulator.Options) { o.NonEnterprise = true })
 		h.org("Growth")
-		h.do(http.MethodPost, "/api/identity_providers", create("identity_providers", identityProviderAttrs("Okta"), nil)).wantError(t, 403, "FORBIDDEN", "")
+		h.do(http.MethodPost, "/api/identity_providers", create("identity_providers", identityProviderAttrs("Okta"), nil)).wantError(t, 401, "UNAUTHORIZED", "")
 	})
 }
 

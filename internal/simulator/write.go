@@ -339,7 +339,7 @@ func (w *write) authorize() *apiError {
 		return nil // anyone may delete their own membership
 	}
 	if !w.st.isAdmin(w.o.orgID()) {
-		return errForbidden("You are not authorized to perform this action: an admin role in the organization is required")
+		return errNotPermitted("an admin role in the organization is required")
 	}
 	return nil
 }

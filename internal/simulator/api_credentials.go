@@ -41,6 +41,8 @@ var apiCredentialKinds = []string{
 	"returns", "shipments", "sku_lists", "skus", "stock_transfers", "tags", "webhooks",
 }
 
+const minExpiresIn, maxExpiresIn = 7200, 31536000
+
 func expiresIn(o *object) (int64, error) {
 	n, _ := o.attrs["expires_in"].(json.Number)
 	return n.Int64()
@@ -72,8 +74,15 @@ func validateAPICredential(w *write) []*apiError {
 		}
 		o.attrs["expires_in"] = json.Number(def)
 	}
-	if n, err := expiresIn(o); err != nil || n < 7200 || n > 31536000 {
-		errs = append(errs, errAttr("expires_in", "must be between 7200 and 31536000"))
+	// Numericality bounds, as Rails words them (the bounds: the docs' and
+	// the SDK's "min. 7200, max. 31536000").
+	switch n, err := expiresIn(o); {
+	case err != nil:
+		errs = append(errs, errAttr("expires_in", "is not a number"))
+	case n < minExpiresIn:
+		errs = append(errs, errBound("expires_in", "greater_than_or_equal_to", "must be greater than or equal to 7200", n, minExpiresIn))
+	case n > maxExpiresIn:
+		errs = append(errs, errBound("expires_in", "less_than_or_equal_to", "must be less than or equal to 31536000", n, maxExpiresIn))
 	}
 	hasRole := o.rels["role"] != ""
 	switch {

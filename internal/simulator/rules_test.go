@@ -487,3 +487,51 @@ func TestCrossOrganizationVisibility(t *testing.T) {
 	h.do(http.MethodPost, "/api/roles", create("roles", attrs{"name": "x"}, map[string]any{"organization": rel("organizations", org)})).
 		wantError(t, 422, "VALIDATION_ERROR", "/data/relationships/organization")
 }
+
+// 422s have the documented shape: title the message, detail "<name> -
+// <message>", meta.error the rule's key; numeric bounds add value and count.
+func TestValidationErrorShape(t *testing.T) {
+	h := newHarness(t)
+	org := h.org("Errors")
+	// The SDK README's example: a role with a blank name and no organization.
+	res := h.do(http.MethodPost, "/api/roles", create("roles", attrs{"name": ""}, nil))
+	res.must(t, 422)
+	got := map[string]jsonapi.Error{}
+	for _, e := range res.doc(t).Errors {
+		got[e.Source.Pointer] = e
+	}
+	for pointer, detail := range map[string]string{
+		"/data/attributes/name":            "name - can't be blank",
+		"/data/relationships/organization": "organization - can't be blank",
+	} {
+		e := got[pointer]
+		if e.Title != "can't be blank" || e.Detail != detail || e.Code != "VALIDATION_ERROR" || e.Status != "422" || e.Meta["error"] != "blank" || len(e.Meta) != 1 {
+			t.Errorf("%s: %+v", pointer, e)
+		}
+	}
+	// A relationship to nothing reads the same way.
+	e := h.do(http.MethodPost, "/api/roles", create("roles", attrs{"name": "x"}, map[string]any{"organization": rel("organizations", "nope")})).firstError(t)
+	if e.Detail != "organization - can't be blank" || e.Meta["error"] != "blank" {
+		t.Errorf("unknown organization: %+v", e)
+	}
+	post := func(expires any) jsonapi.Error {
+		return h.do(http.MethodPost, "/api/api_credentials", create("api_credentials", attrs{"name": "A", "kind": "sales_channel", "expires_in": expires},
+			map[string]any{"organization": rel("organizations", org)})).firstError(t)
+	}
+	if e := post(31536001); e.Title != "must be less than or equal to 31536000" || e.Meta["error"] != "less_than_or_equal_to" ||
+		e.Meta["value"] != jsonNumber(31536001) || e.Meta["count"] != jsonNumber(31536000) {
+		t.Errorf("above the maximum: %+v", e)
+	}
+	if e := post(60); e.Detail != "expires_in - must be greater than or equal to 7200" || e.Meta["error"] != "greater_than_or_equal_to" ||
+		e.Meta["value"] != jsonNumber(60) || e.Meta["count"] != jsonNumber(7200) {
+		t.Errorf("below the minimum: %+v", e)
+	}
+	if e := post(7200.5); e.Meta["error"] != "not_an_integer" {
+		t.Errorf("not an integer: %+v", e)
+	}
+	e = h.do(http.MethodPost, "/api/memberships", create("memberships", attrs{"user_email": "owner@example.com"},
+		map[string]any{"organization": rel("organizations", org), "role": rel("roles", h.roleOf(org, "admin"))})).firstError(t)
+	if e.Meta["error"] != "taken" || e.Detail != "user_email - has already been taken" {
+		t.Errorf("taken: %+v", e)
+	}
+}

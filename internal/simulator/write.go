@@ -163,7 +163,7 @@ func typeError(d *attrDef, v any) string {
 		}
 	case kNumber:
 		if _, ok := v.(json.Number); !ok {
-			return "must be a number"
+			return "is not a number"
 		}
 	case kObject:
 		if _, ok := v.(map[string]any); !ok {
@@ -230,7 +230,7 @@ func (w *write) assign() []*apiError {
 			ids := rel.IDs()
 			for _, id := range ids {
 				if t := w.st.get(rd.target, id); t == nil || !visible(t, w.orgs) {
-					errs = append(errs, errRel(name, "must exist"))
+					errs = append(errs, errRel(name, "can't be blank"))
 					break
 				}
 			}
@@ -240,13 +240,13 @@ func (w *write) assign() []*apiError {
 		id := rel.ID()
 		if id == "" {
 			if rd.has(fRequired) && (w.creating() || !rd.has(fNullable)) {
-				errs = append(errs, errRel(name, "must exist"))
+				errs = append(errs, errRel(name, "can't be blank"))
 			}
 			o.rels[name] = ""
 			continue
 		}
 		if t := w.st.get(rd.target, id); t == nil || !visible(t, w.orgs) {
-			errs = append(errs, errRel(name, "must exist"))
+			errs = append(errs, errRel(name, "can't be blank"))
 			continue
 		}
 		o.rels[name] = id
@@ -254,7 +254,7 @@ func (w *write) assign() []*apiError {
 	if w.creating() {
 		for _, rd := range e.rels {
 			if _, sent := w.in.rels[rd.name]; !sent && rd.has(fRequired) {
-				errs = append(errs, errRel(rd.name, "must exist"))
+				errs = append(errs, errRel(rd.name, "can't be blank"))
 			}
 		}
 	}

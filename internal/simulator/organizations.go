@@ -152,7 +152,8 @@ func (st *store) uniqueSlug(name string) string {
 }
 
 // seedOrganization creates what comes with a new organization: the admin and
-// read_only roles, the owner membership and two "resources" credentials.
+// read_only roles, the owner membership and two "resources" credentials
+// (test and live) with the admin role.
 func seedOrganization(w *write) {
 	if !w.creating() {
 		return
@@ -185,7 +186,9 @@ func seedOrganization(w *write) {
 			"client_id": randString(43), "client_secret": randString(43), "scopes": "market:all",
 			"reference": nil, "reference_origin": nil, "metadata": nil,
 		}}
-		c.rels["role"] = ""
+		// "The Admin role is also used to create two API credentials of type
+		// resources" (docs: provisioning/getting-started/applications).
+		c.rels["role"] = roleIDs["admin"]
 		st.insert(c)
 	}
 }

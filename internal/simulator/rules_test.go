@@ -37,8 +37,11 @@ func TestOrganizationSeeds(t *testing.T) {
 		t.Errorf("owner membership %s", ms.body)
 	}
 	var creds []string
-	for _, c := range h.do(http.MethodGet, "/api/organizations/"+org.ID+"/api_credentials", nil).must(t, 200).many(t) {
+	for _, c := range h.do(http.MethodGet, "/api/organizations/"+org.ID+"/api_credentials?include=role", nil).must(t, 200).many(t) {
 		creds = append(creds, c.String("kind")+":"+c.String("mode"))
+		if c.Rel("role").ID() != h.roleOf(org.ID, "admin") { // made "with the admin role"
+			t.Errorf("%s credential's role %+v", c.String("mode"), c.Rel("role"))
+		}
 	}
 	if !slices.Equal(creds, []string{"resources:test", "resources:live"}) {
 		t.Errorf("credentials %v", creds)
@@ -279,7 +282,9 @@ func TestAPICredentials(t *testing.T) {
 		{"webapp takes no role", "webapp", admin, nil, 422, "/data/relationships/role"},
 		{"webapp", "webapp", "", attrs{"redirect_uri": "https://app.example.com/callback"}, 201, ""},
 		{"Dashboard app with a role", "orders", h.roleOf(org, "read_only"), attrs{"custom": true, "mode": "live"}, 201, ""},
-		{"unknown kind", "robots", "", nil, 422, "/data/attributes/kind"},
+		{"an app the docs list", "gift_cards", "", nil, 201, ""},
+		{"a kind no source lists", "robots", "", nil, 201, ""},
+		{"empty kind", "", "", nil, 422, "/data/attributes/kind"},
 		{"resources cannot be created", "resources", "", nil, 422, "/data/attributes/kind"},
 		{"bad mode", "sales_channel", "", attrs{"mode": "staging"}, 422, "/data/attributes/mode"},
 		{"expires_in below 2 h", "sales_channel", "", attrs{"expires_in": 7199}, 422, "/data/attributes/expires_in"},

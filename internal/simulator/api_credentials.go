@@ -10,6 +10,9 @@ func apiCredentialsEntity() *entity {
 	return &entity{
 		typ: "api_credentials", list: true, get: true, create: true, update: true, destroy: true,
 		adminOnly: true,
+		// Sort: mode; filter: name, kind, confidential, redirect_uri,
+		// client_id, scopes, expires_in, mode, custom (source:
+		// provisioning-sdk's ApiCredentialSort and ApiCredentialFilter).
 		attrs: common(
 			a("name", kString, fWrite|fRequired|fFilter),
 			a("kind", kString, fCreate|fRequired|fFilter),
@@ -20,7 +23,7 @@ func apiCredentialsEntity() *entity {
 			a("scopes", kString, fFilter),
 			a("expires_in", kInt, fWrite|fNullable|fFilter),
 			withDefault(a("mode", kString, fCreate|fNullable|fSort|fFilter), "test"),
-			withDefault(a("custom", kBool, fCreate|fNullable), false),
+			withDefault(a("custom", kBool, fCreate|fNullable|fFilter), false),
 		),
 		rels: []relDef{
 			one("organization", "organizations", fCreate|fRequired|fFilter),

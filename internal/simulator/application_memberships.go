@@ -11,6 +11,9 @@ func applicationMembershipsEntity() *entity {
 	return &entity{
 		typ: "application_memberships", list: true, get: true, create: true, update: true, destroy: true,
 		adminOnly: true,
+		// Sort: id and the common fields; filter: filters (source:
+		// provisioning-sdk's ApplicationMembershipSort and
+		// ApplicationMembershipFilter).
 		attrs: common(
 			a("filters", kObject, fWrite|fNullable|fFilter),
 		),

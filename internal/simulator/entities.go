@@ -23,7 +23,7 @@ const (
 	fSort                      // usable in sort=
 	fFilter                    // usable in filter[q][...]
 	fTrigger                   // write-only trigger: accepted, never stored nor rendered
-	fSecret                    // rendered masked (see maskSecret)
+	fSecret                    // rendered masked when the store masks secrets (see maskSecret)
 )
 
 const fWrite = fCreate | fUpdate
@@ -128,7 +128,11 @@ func many(name, target, inverse string, f flag) relDef {
 
 var accessScopes = []string{"live_access", "test_access", "all_access"}
 
-// common returns the attributes every resource has.
+// common returns the attributes every resource has: sortable by id and all
+// but metadata, filterable by all (source: provisioning-sdk's ResourceSort
+// and ResourceFilter types). Relationships stay filterable through their
+// attributes (e.g. organization_name_start), as the Core filtering page and
+// the SDK README show.
 func common(extra ...attrDef) []attrDef {
 	return append(extra,
 		a("created_at", kTime, fSort|fFilter),

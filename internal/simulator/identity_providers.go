@@ -10,10 +10,17 @@ import (
 func identityProvidersEntity() *entity {
 	return &entity{
 		typ: "identity_providers", list: true, get: true, create: true, update: true, destroy: true,
+		// Sort and filter: every attribute but the triggers (source:
+		// provisioning-sdk's IdentityProviderSort and IdentityProviderFilter).
 		attrs: common(
 			a("name", kString, fWrite|fRequired|fSort|fFilter),
 			a("client_id", kString, fWrite|fRequired|fSort|fFilter),
-			a("client_secret", kString, fWrite|fRequired|fSecret),
+			// In clear by default: the docs' create and retrieve examples
+			// return it so (docs: provisioning/api-reference/
+			// identity_providers/create, /retrieve). Masking, which no source
+			// shows, is the MaskSecrets option. Sortable and filterable as
+			// the SDK's IdentityProviderSort/Filter types list it.
+			a("client_secret", kString, fWrite|fRequired|fSecret|fSort|fFilter),
 			a("issuer", kString, fWrite|fRequired|fSort|fFilter),
 			withDefault(withEnum(a("status", kString, fSort|fFilter), "pending", "verified", "error"), "pending"),
 			a("domains", kString, fWrite|fRequired|fSort|fFilter),
@@ -30,11 +37,11 @@ func identityProvidersEntity() *entity {
 			one("user", "users", 0),
 		},
 		authorize: func(w *write) *apiError {
-			owned := w.st.ownedOrganizations()
+			owned := w.st.caller().owned
 			if len(owned) == 0 {
 				return errNotPermitted("identity providers can be changed by an organization owner only")
 			}
-			for _, org := range owned {
+			for org := range owned {
 				if w.st.isEnterprise(org) {
 					return nil
 				}

@@ -6,6 +6,8 @@ func membershipProfilesEntity() *entity {
 	return &entity{
 		typ: "membership_profiles", list: true, get: true, create: true, update: true, destroy: true,
 		adminOnly: true,
+		// Sort: name; filter: name, access_scope (source: provisioning-sdk's
+		// MembershipProfileSort and MembershipProfileFilter).
 		attrs: common(
 			a("name", kString, fWrite|fRequired|fSort|fFilter),
 			a("test_enabled", kBool, 0),
@@ -20,7 +22,10 @@ func membershipProfilesEntity() *entity {
 		cascade: func(st *store, o *object) {
 			deleteChildren("membership_profile")(st, o)
 			for _, m := range st.where("memberships", "membership_profile", o.id) {
-				m.rels["membership_profile"] = ""
+				c := m.clone()
+				c.rels["membership_profile"] = ""
+				st.put(m, c)
+				deriveTestEnabled(st, c)
 			}
 		},
 	}

@@ -9,6 +9,8 @@ func membershipsEntity() *entity {
 	return &entity{
 		typ: "memberships", list: true, get: true, create: true, update: true, destroy: true,
 		versioned: true, adminOnly: true,
+		// Sort: status; filter: user_email, status, owner, access_scope
+		// (source: provisioning-sdk's MembershipSort and MembershipFilter).
 		attrs: common(
 			a("user_email", kString, fCreate|fRequired|fFilter),
 			a("user_first_name", kString, 0),

@@ -12,6 +12,9 @@ import (
 func organizationsEntity() *entity {
 	return &entity{
 		typ: "organizations", list: true, get: true, create: true, update: true,
+		// Sort: name, slug, domain; filter: name, slug, domain,
+		// contrast_color, region (source: provisioning-sdk's
+		// OrganizationSort and OrganizationFilter).
 		attrs: organizationAttrs(),
 		rels: []relDef{
 			many("memberships", "memberships", "organization", fFilter),
@@ -206,8 +209,8 @@ func renderOrganization(st *store, o *object, attrs map[string]any) {
 		"plan_type": plan,
 		"limits":    limits,
 		"totals": map[string]any{
-			"organizations": len(st.ownedOrganizations()),
-			"memberships":   len(st.where("memberships", "organization", o.id)),
+			"organizations": st.ownedOrganizations(),
+			"memberships":   st.count("memberships", "organization", o.id),
 			"markets":       0,
 			"skus":          0,
 		},

@@ -5,6 +5,9 @@ package simulator
 func permissionsEntity() *entity {
 	return &entity{
 		typ: "permissions", list: true, get: true, create: true, update: true, versioned: true,
+		// Sort: id and the common fields; filter: the four rights, subject,
+		// restrictions (source: provisioning-sdk's PermissionSort and
+		// PermissionFilter).
 		attrs: common(
 			a("can_create", kBool, fWrite|fRequired|fFilter),
 			a("can_read", kBool, fWrite|fRequired|fFilter),

@@ -5,8 +5,10 @@ package simulator
 func rolesEntity() *entity {
 	return &entity{
 		typ: "roles", list: true, get: true, create: true, update: true, versioned: true,
+		// Sort: name; filter: name, kind (source: provisioning-sdk's
+		// RoleSort and RoleFilter types).
 		attrs: common(
-			a("name", kString, fWrite|fRequired|fFilter),
+			a("name", kString, fWrite|fRequired|fSort|fFilter),
 			a("kind", kString, fFilter),
 			a("_add_missing_base_permissions", kBool, fUpdate|fTrigger),
 		),

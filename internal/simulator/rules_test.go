@@ -362,9 +362,22 @@ func TestIdentityProviders(t *testing.T) {
 	if idp.String("status") != "pending" || !strings.HasPrefix(idp.String("txt_record"), "cl-verification=") || idp.Attributes["disabled_at"] != nil {
 		t.Errorf("new identity provider %+v", idp.Attributes)
 	}
-	if s := idp.String("client_secret"); s == "idp-secret-123456" || !strings.HasSuffix(s, "3456") {
-		t.Errorf("client_secret rendered %q, want it masked", s)
+	// In clear, as the docs' create and retrieve examples show it.
+	if s := idp.String("client_secret"); s != "idp-secret-123456" {
+		t.Errorf("client_secret rendered %q, want it in clear", s)
 	}
+	if s := h.do(http.MethodGet, "/api/identity_providers/"+idp.ID, nil).must(t, 200).one(t).String("client_secret"); s != "idp-secret-123456" {
+		t.Errorf("client_secret read back as %q", s)
+	}
+	// Masked when the simulator is told to.
+	h.sim.SetMaskSecrets(true)
+	if s := h.do(http.MethodGet, "/api/identity_providers/"+idp.ID, nil).must(t, 200).one(t).String("client_secret"); s != "*************3456" {
+		t.Errorf("masked client_secret %q", s)
+	}
+	if r, _ := h.sim.Object("identity_providers", idp.ID); r.String("client_secret") != "*************3456" {
+		t.Errorf("Object shows client_secret %q, not as the API does", r.String("client_secret"))
+	}
+	h.sim.SetMaskSecrets(false)
 	user, _ := h.sim.Object("users", "")
 	if r, _ := h.sim.Object("identity_providers", idp.ID); r.Rel("user").ID() != user.ID {
 		t.Errorf("user relationship %+v", r.Rel("user"))
@@ -397,6 +410,13 @@ func TestIdentityProviders(t *testing.T) {
 		t.Errorf("verified: %v", got)
 	}
 
+	t.Run("masked from the start", func(t *testing.T) {
+		h := newHarness(t, func(o *simulator.Options) { o.MaskSecrets = true })
+		h.org("SSO")
+		if s := h.createOK("identity_providers", create("identity_providers", identityProviderAttrs("Okta"), nil)).String("client_secret"); s != "*************3456" {
+			t.Errorf("client_secret %q, want it masked", s)
+		}
+	})
 	t.Run("non-Enterprise", func(t *testing.T) {
 		h := newHarness(t, func(o *simulator.Options) { o.NonEnterprise = true })
 		h.org("Growth")
@@ -538,5 +558,52 @@ func TestValidationErrorShape(t *testing.T) {
 		map[string]any{"organization": rel("organizations", org), "role": rel("roles", h.roleOf(org, "admin"))})).firstError(t)
 	if e.Meta["error"] != "taken" || e.Detail != "user_email - has already been taken" {
 		t.Errorf("taken: %+v", e)
+	}
+}
+
+// The application memberships one sees: one's own, plus all those of the
+// organizations where one is admin (the docs' list endpoint).
+func TestApplicationMembershipVisibility(t *testing.T) {
+	h := newHarness(t)
+	org := h.org("Apps seen")
+	admin, readOnly := h.roleOf(org, "admin"), h.roleOf(org, "read_only")
+	cred := h.credential(org, "orders", admin).ID
+	mine := h.do(http.MethodGet, "/api/organizations/"+org+"/memberships", nil).must(t, 200).many(t)[0].ID
+	other := h.membership(org, readOnly, "other@example.com").ID
+	profile := h.profile(org, "P", "live_access")
+	am := func(extra map[string]any) string {
+		r := map[string]any{"api_credential": rel("api_credentials", cred), "organization": rel("organizations", org), "role": rel("roles", readOnly)}
+		for k, v := range extra {
+			r[k] = v
+		}
+		return h.createOK("application_memberships", create("application_memberships", attrs{}, r)).ID
+	}
+	own := am(map[string]any{"membership": rel("memberships", mine)})
+	theirs := am(map[string]any{"membership": rel("memberships", other)})
+	profiles := am(map[string]any{"membership_profile": rel("membership_profiles", profile)})
+
+	list := func() []string {
+		return sorted(h.do(http.MethodGet, "/api/application_memberships", nil).must(t, 200).ids(t))
+	}
+	if got := list(); !slices.Equal(got, sorted([]string{own, theirs, profiles})) {
+		t.Errorf("as admin: %v", got)
+	}
+	// Demoted to read_only: only one's own.
+	if err := h.sim.SetRelationship("memberships", mine, "role", readOnly); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(); !slices.Equal(got, []string{own}) {
+		t.Errorf("as a read_only member: %v, want only %s", got, own)
+	}
+	h.do(http.MethodGet, "/api/application_memberships/"+own, nil).must(t, 200)
+	h.do(http.MethodGet, "/api/application_memberships/"+theirs, nil).must(t, 404)
+	h.do(http.MethodGet, "/api/application_memberships/"+profiles, nil).must(t, 404)
+	// The member is seen, not their application memberships.
+	res := h.do(http.MethodGet, "/api/memberships/"+other+"?include=application_memberships", nil).must(t, 200)
+	if ids := res.one(t).Rel("application_memberships").IDs(); len(ids) != 0 || len(res.doc(t).Included) != 0 {
+		t.Errorf("included %v / %s", ids, res.body)
+	}
+	if ids := h.do(http.MethodGet, "/api/memberships/"+other+"/application_memberships", nil).must(t, 200).ids(t); len(ids) != 0 {
+		t.Errorf("related endpoint lists %v", ids)
 	}
 }

@@ -30,11 +30,11 @@ func validateUser(w *write) []*apiError {
 // syncUser makes the memberships of the signed-in user, found by the email
 // it had, follow its current email and names.
 func (st *store) syncUser(oldEmail string, u *object) {
-	for _, m := range st.objs["memberships"] {
-		if strings.EqualFold(m.str("user_email"), oldEmail) {
-			m.attrs["user_email"] = u.attrs["email"]
-			m.attrs["user_first_name"] = u.attrs["first_name"]
-			m.attrs["user_last_name"] = u.attrs["last_name"]
-		}
+	for _, m := range st.sorted(st.byEmail[strings.ToLower(oldEmail)]) {
+		c := m.clone()
+		c.attrs["user_email"] = u.attrs["email"]
+		c.attrs["user_first_name"] = u.attrs["first_name"]
+		c.attrs["user_last_name"] = u.attrs["last_name"]
+		st.put(m, c)
 	}
 }

@@ -70,7 +70,7 @@ type write struct {
 	e        *entity
 	o, old   *object
 	in       *input
-	orgs     map[string]bool // organizations the caller can see (nil: no restriction)
+	v        *view // what the caller sees (nil: everything)
 	who      map[string]any
 	triggers map[string]bool
 	manyRels map[string][]string // to-many relationships written
@@ -79,15 +79,24 @@ type write struct {
 func (w *write) creating() bool { return w.old == nil }
 
 // visible tells whether the caller can see o.
-func visible(o *object, orgs map[string]bool) bool {
-	if orgs == nil {
+func visible(o *object, v *view) bool {
+	if v == nil {
 		return true
 	}
 	switch o.typ {
 	case "users", "identity_providers":
 		return true
+	case "application_memberships":
+		// "All your application memberships plus all those of the
+		// organizations of which you are admin" (docs: provisioning/
+		// api-reference/application_memberships/list). Assumption: "yours"
+		// are those of your membership; those of a membership profile are
+		// seen by the organization's admins only.
+		org := o.orgID()
+		mine := v.memberships[org]
+		return v.admin[org] || mine != nil && o.rels["membership"] == mine.id
 	}
-	return orgs[o.orgID()]
+	return v.orgs[o.orgID()]
 }
 
 // permit rejects (400) attributes and relationships the operation does not accept.
@@ -229,7 +238,7 @@ func (w *write) assign() []*apiError {
 		if rd.many {
 			ids := rel.IDs()
 			for _, id := range ids {
-				if t := w.st.get(rd.target, id); t == nil || !visible(t, w.orgs) {
+				if t := w.st.get(rd.target, id); t == nil || !visible(t, w.v) {
 					errs = append(errs, errRel(name, "can't be blank"))
 					break
 				}
@@ -245,7 +254,7 @@ func (w *write) assign() []*apiError {
 			o.rels[name] = ""
 			continue
 		}
-		if t := w.st.get(rd.target, id); t == nil || !visible(t, w.orgs) {
+		if t := w.st.get(rd.target, id); t == nil || !visible(t, w.v) {
 			errs = append(errs, errRel(name, "can't be blank"))
 			continue
 		}
@@ -332,7 +341,7 @@ func (w *write) authorize() *apiError {
 			return err
 		}
 	}
-	if !w.e.adminOnly || w.orgs == nil {
+	if !w.e.adminOnly || w.v == nil {
 		return nil
 	}
 	if w.o.typ == "memberships" && w.old != nil && w.in == nil && strings.EqualFold(w.old.str("user_email"), w.st.userEmail()) {
@@ -366,7 +375,7 @@ func (w *write) save() {
 		if len(changes) > 0 || len(w.triggers) > 0 || len(w.manyRels) > 0 {
 			o.attrs["updated_at"] = st.timestamp()
 		}
-		st.objs[o.typ][o.id] = o
+		st.put(w.old, o)
 		if e.versioned && len(changes) > 0 {
 			st.recordVersion(o, "update", changes, w.who)
 		}
@@ -377,7 +386,7 @@ func (w *write) save() {
 	if e.afterSave != nil {
 		e.afterSave(w)
 	}
-	st.rederive()
+	st.rederiveAround(o)
 }
 
 // relink makes a written to-many relationship hold exactly ids: the listed
@@ -401,7 +410,7 @@ func (st *store) relink(o *object, rd *relDef, ids []string, who map[string]any)
 		}
 		c.rels[rd.inverse] = o.id
 		c.attrs["updated_at"] = st.timestamp()
-		st.objs[c.typ][c.id] = c
+		st.put(t, c)
 	}
 }
 
@@ -416,6 +425,5 @@ func (w *write) destroy() *apiError {
 		}
 	}
 	w.st.delete(w.old, w.who)
-	w.st.rederive()
 	return nil
 }

@@ -12,8 +12,8 @@ func NewIdentityProviderDataSource() datasource.DataSource {
 	return &objectDataSource[identityProviderModel]{
 		entity: identityProviderDataEntity,
 		keys:   []string{"name"},
-		description: "Looks up one identity provider by `id` or by `name`. Its `client_secret` is the masked value the " +
-			"API returns.",
+		description: "Looks up one identity provider by `id` or by `name`. Its `client_secret` is the value the API " +
+			"returns: in clear as the API documentation shows it, or masked should the API mask it.",
 		find: func(_ context.Context, m *identityProviderModel) (lookup, diag.Diagnostics) {
 			return findBy(m.ID, "identity_providers", []keyFilter{{"name", m.Name, "name_eq"}})
 		},

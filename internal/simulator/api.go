@@ -125,6 +125,11 @@ func (s *Simulator) handle(r *http.Request, body []byte) *response {
 	if rt == nil {
 		return errorResponse(errRouteNotFound(r.URL.Path))
 	}
+	// A method the path does not have (DELETE on organizations, roles and
+	// permissions, writes to versions): 405, "The request method is known by
+	// the server but has been disabled and cannot be used" (Core
+	// handling-errors table). Assumption: the Provisioning API answers so
+	// rather than 404; no source shows either.
 	if !slices.Contains(rt.methods, r.Method) {
 		resp := errorResponse(errMethodNotAllowed(r.Method, r.URL.Path))
 		resp.header.Set("Allow", strings.Join(rt.methods, ", "))
@@ -398,9 +403,14 @@ func (c *call) transferOwnership(org *object) *response {
 			target = m
 		}
 	}
+	// Assumption: "the target must already be a member" (docs:
+	// organizations/transfer_ownership) is read strictly: an invitation not
+	// yet accepted (status pending) does not make a member.
 	switch {
 	case target == nil:
 		return errorResponse(errAttr("new_owner_email", "must be the email of a member of the organization"))
+	case target.str("status") != "active":
+		return errorResponse(errAttr("new_owner_email", "must be the email of a member who has accepted the invitation"))
 	case target.id == mine.id:
 		return errorResponse(errAttr("new_owner_email", "is already the owner of the organization"))
 	}

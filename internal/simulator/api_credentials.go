@@ -29,8 +29,9 @@ func apiCredentialsEntity() *entity {
 			one("organization", "organizations", fCreate|fRequired|fFilter),
 			one("role", "roles", fWrite|fNullable|fFilter),
 		},
-		validate: validateAPICredential,
-		cascade:  deleteChildren("api_credential"),
+		validate:     validateAPICredential,
+		beforeDelete: func(w *write) *apiError { return lockedBy(w, "application_memberships", "api_credential") },
+		cascade:      deleteChildren("api_credential"),
 	}
 }
 

@@ -68,6 +68,11 @@ type entity struct {
 	versioned bool
 	// adminOnly: writes need the signed-in user's membership in the object's
 	// organization to have an admin role (401 otherwise, see errNotPermitted).
+	// Documented for api_credentials, application_memberships, memberships
+	// and membership_profiles ("Members ... can only list and retrieve
+	// them", docs: provisioning/getting-started/authorization). Assumption:
+	// the same holds for updating organizations and writing roles and
+	// permissions, which no source covers: the stricter reading.
 	adminOnly bool
 
 	// authorize runs before anything else of a write (permission checks).

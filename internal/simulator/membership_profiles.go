@@ -19,6 +19,10 @@ func membershipProfilesEntity() *entity {
 		},
 		validate: func(w *write) []*apiError { return uniqueAppCredentials(w, "application_memberships") },
 		derive:   deriveTestEnabled,
+		beforeDelete: func(w *write) *apiError {
+			// Its memberships are left without a profile (see cascade).
+			return lockedBy(w, "application_memberships", "membership_profile")
+		},
 		cascade: func(st *store, o *object) {
 			deleteChildren("membership_profile")(st, o)
 			for _, m := range st.where("memberships", "membership_profile", o.id) {

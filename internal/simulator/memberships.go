@@ -34,7 +34,7 @@ func membershipsEntity() *entity {
 				e := errBase("The owner's membership cannot be deleted: transfer the ownership of the organization first (PATCH /api/organizations/{id}/transfer_ownership)")
 				return e
 			}
-			return nil
+			return lockedBy(w, "application_memberships", "membership")
 		},
 		cascade: deleteChildren("membership"),
 	}

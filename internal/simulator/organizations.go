@@ -11,7 +11,7 @@ import (
 // roles, owner membership and credentials.
 func organizationsEntity() *entity {
 	return &entity{
-		typ: "organizations", list: true, get: true, create: true, update: true,
+		typ: "organizations", list: true, get: true, create: true, update: true, adminOnly: true,
 		// Sort: name, slug, domain; filter: name, slug, domain,
 		// contrast_color, region (source: provisioning-sdk's
 		// OrganizationSort and OrganizationFilter).

@@ -4,7 +4,7 @@ package simulator
 // Core subject. No DELETE.
 func permissionsEntity() *entity {
 	return &entity{
-		typ: "permissions", list: true, get: true, create: true, update: true, versioned: true,
+		typ: "permissions", list: true, get: true, create: true, update: true, versioned: true, adminOnly: true,
 		// Sort: id and the common fields; filter: the four rights, subject,
 		// restrictions (source: provisioning-sdk's PermissionSort and
 		// PermissionFilter).

@@ -4,7 +4,7 @@ package simulator
 // the roles created through it).
 func rolesEntity() *entity {
 	return &entity{
-		typ: "roles", list: true, get: true, create: true, update: true, versioned: true,
+		typ: "roles", list: true, get: true, create: true, update: true, versioned: true, adminOnly: true,
 		// Sort: name; filter: name, kind (source: provisioning-sdk's
 		// RoleSort and RoleFilter types).
 		attrs: common(

@@ -1,6 +1,8 @@
 package simulator
 
 import (
+	"fmt"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"strings"
@@ -8,6 +10,25 @@ import (
 
 // Rule helpers shared by several API types. Each type's own rules live in
 // the file named after it (organizations.go, roles.go, ...).
+
+// lockedBy refuses the API DELETE of an object that objects of typ still
+// point at through rel: 423, "The resource could not be deleted due to
+// integrity constraints" (Core handling-errors table). Assumption: no
+// source says whether deleting a membership, profile or credential takes
+// its application memberships with it or is refused; refusing is the
+// stricter reading (a client must delete them first, as Terraform's
+// dependency order does). Out-of-band removals (the Remove hook) still
+// cascade, see deleteChildren.
+func lockedBy(w *write, typ, rel string) *apiError {
+	n := w.st.count(typ, rel, w.old.id)
+	if n == 0 {
+		return nil
+	}
+	return &apiError{
+		status: http.StatusLocked, code: "LOCKED", title: "Locked",
+		detail: fmt.Sprintf("The resource could not be deleted due to integrity constraints: %d %s still refer to it", n, strings.ReplaceAll(typ, "_", " ")),
+	}
+}
 
 // deleteChildren deletes the application memberships that point at o.
 func deleteChildren(rel string) func(st *store, o *object) {

@@ -156,6 +156,7 @@ func TestMemberships(t *testing.T) {
 		return h.do(http.MethodPatch, "/api/organizations/"+org+"/transfer_ownership", doc("organizations", org, attrs{"new_owner_email": email}, nil))
 	}
 	transfer("stranger@example.com").wantError(t, 422, "VALIDATION_ERROR", "/data/attributes/new_owner_email")
+	transfer("new@example.com").wantError(t, 422, "VALIDATION_ERROR", "/data/attributes/new_owner_email") // invited, not yet a member
 	transfer("known@example.com").must(t, 202)
 	newOwner, _ := h.sim.Object("memberships", active.ID)
 	if !newOwner.Bool("owner") || newOwner.Rel("role").ID() != admin {
@@ -171,6 +172,7 @@ func TestAdminOnlyWrites(t *testing.T) {
 	org := h.org("Admins")
 	mine := h.do(http.MethodGet, "/api/organizations/"+org+"/memberships", nil).must(t, 200).many(t)[0]
 	other := h.membership(org, h.roleOf(org, "admin"), "other@example.com")
+	custom := h.customRole(org, "Made while admin")
 	// Demoted in the Dashboard: reads work, admin-only writes do not.
 	if err := h.sim.SetRelationship("memberships", mine.ID, "role", h.roleOf(org, "read_only")); err != nil {
 		t.Fatal(err)
@@ -178,6 +180,15 @@ func TestAdminOnlyWrites(t *testing.T) {
 	h.do(http.MethodGet, "/api/memberships/"+other.ID, nil).must(t, 200)
 	h.do(http.MethodPost, "/api/membership_profiles", create("membership_profiles", attrs{"name": "P", "access_scope": "live_access"},
 		map[string]any{"organization": rel("organizations", org)})).wantError(t, 401, "UNAUTHORIZED", "")
+	// Organizations, roles and permissions: admin-only too (the stricter reading).
+	h.do(http.MethodPatch, "/api/organizations/"+org, doc("organizations", org, attrs{"name": "Renamed"}, nil)).wantError(t, 401, "UNAUTHORIZED", "")
+	h.do(http.MethodPost, "/api/roles", create("roles", attrs{"name": "R"}, map[string]any{"organization": rel("organizations", org)})).
+		wantError(t, 401, "UNAUTHORIZED", "")
+	h.do(http.MethodPatch, "/api/roles/"+custom, doc("roles", custom, attrs{"name": "R2"}, nil)).wantError(t, 401, "UNAUTHORIZED", "")
+	h.do(http.MethodPost, "/api/permissions", create("permissions",
+		attrs{"subject": "orders", "can_create": true, "can_read": true, "can_update": true, "can_destroy": true},
+		map[string]any{"role": rel("roles", custom)})).wantError(t, 401, "UNAUTHORIZED", "")
+	h.do(http.MethodGet, "/api/organizations/"+org, nil).must(t, 200)
 	res := h.do(http.MethodDelete, "/api/memberships/"+other.ID, nil)
 	res.wantError(t, 401, "UNAUTHORIZED", "")
 	// No 403 is documented: a refusal is a 401 that says "not authorized",
@@ -347,10 +358,21 @@ func TestApplicationMemberships(t *testing.T) {
 	h.do(http.MethodGet, "/api/application_memberships/"+am.ID, nil).must(t, 404)
 	h.do(http.MethodPatch, "/api/memberships/"+m, doc("memberships", m, attrs{}, map[string]any{"application_memberships": rel("application_memberships", "x")})).
 		wantError(t, 400, "INVALID_LINKS_OBJECT", "/data/relationships/application_memberships")
-	// Deleting the credential takes its application memberships with it.
+	// A credential, membership or profile with application memberships
+	// cannot be deleted (423) until they are.
 	am2 := post(attrs{}, map[string]any{"membership_profile": rel("membership_profiles", profile)}).must(t, 201).one(t)
-	h.do(http.MethodDelete, "/api/api_credentials/"+cred, nil).must(t, 204)
-	h.do(http.MethodGet, "/api/application_memberships/"+am2.ID, nil).must(t, 404)
+	am3 := post(attrs{}, map[string]any{"membership": rel("memberships", m)}).must(t, 201).one(t)
+	for _, path := range []string{"/api/api_credentials/" + cred, "/api/membership_profiles/" + profile, "/api/memberships/" + m} {
+		h.do(http.MethodDelete, path, nil).wantError(t, 423, "LOCKED", "")
+	}
+	h.do(http.MethodDelete, "/api/application_memberships/"+am2.ID, nil).must(t, 204)
+	h.do(http.MethodDelete, "/api/membership_profiles/"+profile, nil).must(t, 204)
+	// Removed out of band (the test hook), it takes them with it.
+	if err := h.sim.Remove("api_credentials", cred); err != nil {
+		t.Fatal(err)
+	}
+	h.do(http.MethodGet, "/api/application_memberships/"+am3.ID, nil).must(t, 404)
+	h.do(http.MethodDelete, "/api/memberships/"+m, nil).must(t, 204)
 }
 
 func TestIdentityProviders(t *testing.T) {

@@ -48,9 +48,10 @@ func validateMembership(w *write) []*apiError {
 		if !validEmail(email) {
 			errs = append(errs, errAttr("user_email", "is invalid"))
 		}
-		for _, m := range w.st.where("memberships", "organization", o.rels["organization"]) {
-			if strings.EqualFold(m.str("user_email"), email) {
+		for _, m := range w.st.byEmail[strings.ToLower(email)] { // that email's memberships only
+			if m.rels["organization"] == o.rels["organization"] {
 				errs = append(errs, errAttr("user_email", "has already been taken"))
+				break
 			}
 		}
 		o.attrs["owner"] = false

@@ -65,8 +65,12 @@ data "clprovisioning_api_credentials" "none" { name = "No such app" }
 					resource.TestCheckResourceAttr(list+"org", "items.#", "4"),
 					resource.TestCheckResourceAttr(list+"integrations", "items.#", "1"),
 					resource.TestCheckResourceAttrPair(list+"integrations", "items.0.id", "clprovisioning_api_credential.erp", "id"),
-					resource.TestCheckResourceAttr(list+"admin_role", "items.#", "1"),
-					resource.TestCheckResourceAttrPair(list+"admin_role", "items.0.id", "clprovisioning_api_credential.erp", "id"),
+					// The two "resources" credentials, made with the admin role
+					// (as the docs say), and ours.
+					resource.TestCheckResourceAttr(list+"admin_role", "items.#", "3"),
+					resource.TestCheckTypeSetElemAttrPair(list+"admin_role", "items.*.id", "clprovisioning_api_credential.erp", "id"),
+					resource.TestCheckTypeSetElemNestedAttrs(list+"admin_role", "items.*", map[string]string{"kind": "resources", "mode": "live"}),
+					resource.TestCheckTypeSetElemNestedAttrs(list+"admin_role", "items.*", map[string]string{"kind": "resources", "mode": "test"}),
 					// The live "resources" credential, and ours.
 					resource.TestCheckResourceAttr(list+"live", "items.#", "2"),
 					resource.TestCheckResourceAttr(list+"storefronts", "items.#", "2"),

@@ -49,13 +49,15 @@ const (
 	kindWebapp       = "webapp"
 )
 
-// dashboardAppKinds are the Dashboard apps a credential can fork.
+// dashboardAppKinds are the Dashboard apps a credential can fork, as the
+// docs list them today (docs.commercelayer.io/provisioning/getting-started/
+// applications). Only documentation: the API's kind is a free string (the
+// spec has no enum) and the Dashboard adds apps over time, so any non-empty
+// kind is accepted and only the documented role rules are checked.
 var dashboardAppKinds = []string{
-	"customers", "exports", "imports", "inventory", "orders", "price_lists", "promotions", "returns",
-	"shipments", "sku_lists", "skus", "stock_transfers", "tags", "webhooks",
+	"bundles", "customers", "exports", "gift_cards", "imports", "inventory", "orders", "price_lists", "promotions",
+	"returns", "shipments", "sku_lists", "skus", "stock_transfers", "subscriptions", "tags", "webhooks",
 }
-
-var apiCredentialKinds = append([]string{kindSalesChannel, kindIntegration, kindWebapp, "resources"}, dashboardAppKinds...)
 
 // Token lifetimes, in seconds.
 const (
@@ -110,9 +112,10 @@ func apiCredentialSchema() schema.Schema {
 				Required: true,
 				MarkdownDescription: "What the credential is for: `sales_channel` (a storefront: public, no role), `integration` " +
 					"(a back-end: confidential, needs `role_id`), `webapp` (authorization-code flow with the signed-in user's " +
-					"permissions, no role), the Dashboard app to fork (`" + strings.Join(dashboardAppKinds, "`, `") + "`), or `resources`. " +
+					"permissions, no role), the Dashboard app to fork (today `" + strings.Join(dashboardAppKinds, "`, `") + "`), or `resources`. " +
+					"Any other kind is sent to the API as it is, so apps the Dashboard adds later need no new provider version. " +
 					"Changing it replaces the credential.",
-				Validators:    []validator.String{stringvalidator.OneOf(apiCredentialKinds...)},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"organization_id": schema.StringAttribute{

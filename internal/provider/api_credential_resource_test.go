@@ -297,8 +297,8 @@ resource "clprovisioning_api_credential" "bad" {
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{
 			{
-				Config:      cred(`name = "x"` + "\n" + `kind = "storefront"`),
-				ExpectError: regexp.MustCompile(`(?s)Attribute kind value must be one of:.*"sales_channel"`),
+				Config:      cred(`name = "x"` + "\n" + `kind = ""`),
+				ExpectError: regexp.MustCompile(`(?s)Attribute kind string length must be at least 1`),
 			},
 			{
 				Config:      cred(`name = "x"` + "\n" + `kind = "sales_channel"` + "\n" + `role_id = "role123456"`),
@@ -360,4 +360,36 @@ func remoteRel(env *testEnv, typ string, id *string, rel string, want *string) r
 		}
 		return nil
 	}
+}
+
+// A kind the provider does not know (a Dashboard app added later) is
+// accepted and sent as it is; so are the documented apps the provider once
+// refused (bundles, gift_cards, subscriptions).
+func TestAccAPICredentialAnyKind(t *testing.T) {
+	env := newTestEnv(t)
+	env.test(resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				Config: env.config("%s", apiCredentialOrgs+`
+resource "clprovisioning_api_credential" "subscriptions" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Subscriptions"
+  kind            = "subscriptions"
+  role_id         = data.clprovisioning_role.read_only.id
+}
+resource "clprovisioning_api_credential" "future" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Next year's app"
+  kind            = "loyalty_points"
+}
+`),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("clprovisioning_api_credential.subscriptions", "kind", "subscriptions"),
+					resource.TestCheckResourceAttr("clprovisioning_api_credential.future", "kind", "loyalty_points"),
+					resource.TestCheckResourceAttr("clprovisioning_api_credential.future", "expires_in", "7200"),
+					resource.TestCheckResourceAttr("clprovisioning_api_credential.future", "confidential", "true"),
+				),
+			},
+		},
+	})
 }

@@ -132,7 +132,7 @@ func (x *exchange) warn(attribute, summary, detail string) {
 // when set, becomes an API filter.
 type filterArg struct {
 	name        string // the argument, e.g. "organization_id"
-	filter      string // the API predicate, e.g. "organization_id_eq"
+	filter      string // the API predicate, e.g. "organization_id_eq"; "" = applied to what the API returns
 	description string // for plural data sources and list resources
 	key         bool   // also a lookup argument of the singular data source
 }
@@ -194,12 +194,22 @@ func (e *entity[M]) list(ctx context.Context, c *provisioning.Client, values map
 	} else {
 		q.Filters = map[string]string{}
 		for _, f := range e.filters {
-			if v, ok := values[f.name]; ok {
+			if v, ok := values[f.name]; ok && f.filter != "" {
 				q.Filters[f.filter] = v
 			}
 		}
 	}
-	return c.List(ctx, listPath, q)
+	found, err := c.List(ctx, listPath, q)
+	if err != nil {
+		return nil, err
+	}
+	// Filters the API does not have: applied to what it returned.
+	for _, f := range e.filters {
+		if v, ok := values[f.name]; ok && f.filter == "" {
+			found = slices.DeleteFunc(found, func(r jsonapi.Resource) bool { return keyValue(&r, f.name) != v })
+		}
+	}
+	return found, nil
 }
 
 // body builds the JSON:API document of a model for a create (everything set;

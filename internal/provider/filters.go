@@ -53,9 +53,11 @@ func filtersAttribute(what string) schema.DynamicAttribute {
 }
 
 // filterMatchers are the Core API predicate matchers
-// (https://docs.commercelayer.io/core/filtering-data).
+// (https://docs.commercelayer.io/core/filtering-data; in_or_null and
+// not_in_or_null from the provisioning SDK's query.ts).
 var filterMatchers = []string{
 	"eq", "eq_or_null", "not_eq", "not_eq_or_null", "lt", "lteq", "gt", "gteq", "in", "not_in",
+	"in_or_null", "not_in_or_null",
 	"null", "not_null", "present", "blank", "true", "not_true", "false", "not_false",
 	"matches", "does_not_match", "start", "not_start", "end", "not_end",
 	"cont", "not_cont", "i_cont", "not_i_cont", "jcont",

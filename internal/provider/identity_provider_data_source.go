@@ -6,8 +6,8 @@ import "github.com/hashicorp/terraform-plugin-framework/datasource"
 func NewIdentityProviderDataSource() datasource.DataSource {
 	return &objectDataSource[identityProviderModel]{
 		entity: identityProviderDataEntity,
-		description: "Looks up one identity provider by `id` or by `name`. Its `client_secret` is the masked value the " +
-			"API returns.",
+		description: "Looks up one identity provider by `id` or by `name`. Its `client_secret` is the value the API " +
+			"returns: in clear as the API documentation shows it, or masked should the API mask it.",
 	}
 }
 

@@ -121,7 +121,8 @@ var identityProviderDataEntity = &entity[identityProviderModel]{
 		delete(s.Attributes, "client_secret_wo")
 		delete(s.Attributes, "client_secret_wo_version")
 		if secret, ok := s.Attributes["client_secret"].(schema.StringAttribute); ok {
-			secret.MarkdownDescription = "The client secret as the API returns it: masked, all but its last characters."
+			secret.MarkdownDescription = "The client secret as the API returns it: in clear, as the API documentation shows it, " +
+				"or masked (all but its last characters) should the API mask it."
 			s.Attributes["client_secret"] = secret
 		}
 		return s
@@ -158,9 +159,10 @@ func identityProviderSchema() schema.Schema {
 				Optional:  true,
 				Sensitive: true,
 				MarkdownDescription: "The client secret of the Commerce Layer application at the identity provider, stored " +
-					"in the state (marked sensitive). Exactly one of `client_secret` and `client_secret_wo`. The API returns " +
-					"it masked, so a change made outside Terraform shows only when its visible last characters change; after " +
-					"an import the state holds the masked value until the next apply sends the configured one.",
+					"in the state (marked sensitive). Exactly one of `client_secret` and `client_secret_wo`. The API documentation " +
+					"shows the secret returned in clear, so a change made outside Terraform shows in the plan. Should the API " +
+					"return it masked (all but its last characters), such a change shows only when those characters change, " +
+					"and after an import the state holds the masked value until the next apply sends the configured one.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"client_secret_wo": schema.StringAttribute{

@@ -497,3 +497,69 @@ func TestReadMaskedSecret(t *testing.T) {
 		}
 	}
 }
+
+// A secret changed outside Terraform, under both readings of the API: in
+// clear (as the docs show it), the plan sees the change and puts the
+// configured secret back, and an import reads the secret; masked, a change
+// that keeps the visible last characters cannot be seen, one that does not
+// is.
+func TestAccIdentityProviderSecretDrift(t *testing.T) {
+	const addr = "clprovisioning_identity_provider.test"
+	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+	}}
+	t.Run("in clear", func(t *testing.T) {
+		env := newTestEnv(t)
+		env.needSim()
+		var id string
+		cfg := identityProvider(env, "secret-one-1111", `["acme.example"]`, ``)
+		env.test(resource.TestCase{
+			Steps: []resource.TestStep{
+				{Config: cfg, Check: capture(addr, "id", &id)},
+				{
+					// Same last characters: only a secret in clear shows it.
+					PreConfig:        func() { env.change("identity_providers", id, map[string]any{"client_secret": "by-hand-1111"}) },
+					Config:           cfg,
+					ConfigPlanChecks: update,
+					Check: resource.ComposeAggregateTestCheckFunc(
+						env.remote("identity_providers", &id, "client_secret", "secret-one-1111"),
+						resource.TestCheckResourceAttr(addr, "client_secret", "secret-one-1111"),
+					),
+				},
+				// The import reads the secret itself.
+				{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			},
+		})
+	})
+	t.Run("masked", func(t *testing.T) {
+		env := newTestEnv(t, func(o *simulator.Options) { o.MaskSecrets = true })
+		env.needSim()
+		var id string
+		cfg := identityProvider(env, "secret-one-1111", `["acme.example"]`, ``)
+		env.test(resource.TestCase{
+			Steps: []resource.TestStep{
+				{Config: cfg, Check: capture(addr, "id", &id)},
+				{
+					// The mask still agrees with the configured secret.
+					PreConfig: func() { env.change("identity_providers", id, map[string]any{"client_secret": "by-hand-1111"}) },
+					Config:    cfg,
+					PlanOnly:  true,
+				},
+				{
+					PreConfig:        func() { env.change("identity_providers", id, map[string]any{"client_secret": "by-hand-9999"}) },
+					Config:           cfg,
+					ConfigPlanChecks: update,
+					Check: resource.ComposeAggregateTestCheckFunc(
+						remoteSecretEndsWith(env, &id, "1111"),
+						resource.TestCheckResourceAttr(addr, "client_secret", "secret-one-1111"),
+					),
+				},
+				{
+					ResourceName: addr, ImportState: true, ImportStateVerify: true,
+					// Only the mask can be read back.
+					ImportStateVerifyIgnore: []string{"client_secret"},
+				},
+			},
+		})
+	})
+}

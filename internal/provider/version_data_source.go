@@ -30,7 +30,10 @@ var versionEntity = &entity[versionModel]{
 	filters: []filterArg{
 		{name: "resource_type", filter: "resource_type_eq", description: "Only versions of this type of object: `memberships`, `permissions` or `roles`."},
 		{name: "resource_id", filter: "resource_id_eq", description: "Only versions of the object with this id."},
-		{name: "event", filter: "event_eq", description: "Only versions of this event: `create`, `update` or `destroy`."},
+		// The API filters versions by resource_type and resource_id only
+		// (the provisioning SDK's VersionFilter): event is applied to what
+		// the API returns.
+		{name: "event", description: "Only versions of this event: `create`, `update` or `destroy`."},
 		{name: "created_after", filter: "created_at_gt", description: "Only versions recorded after this time (RFC 3339, e.g. `2026-11-01T00:00:00Z`), " +
 			"such as the time of the last apply."},
 	},

@@ -2,6 +2,7 @@ package provisioning
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -118,7 +119,7 @@ func (ts *tokenSource) token(ctx context.Context) (string, error) {
 // status and the OAuth error code/description only, never the response body.
 type TokenError struct {
 	StatusCode  int    // 0 when no HTTP answer was received
-	Code        string // RFC 6749 "error", e.g. "invalid_client"
+	Code        string // the OAuth error code, e.g. "invalid_client"
 	Description string
 	RetryAfter  time.Duration // from a 429/503 answer, when given
 	Err         error         // transport or decoding error, when StatusCode is 0
@@ -161,6 +162,9 @@ func newTokenError(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		te := &TokenError{Code: re.ErrorCode, Description: re.ErrorDescription}
+		if te.Code == "" {
+			te.Code, te.Description = authServerError(re.Body)
+		}
 		if re.Response != nil {
 			te.StatusCode = re.Response.StatusCode
 			te.RetryAfter, _ = parseRetryAfter(re.Response.Header.Get("Retry-After"), time.Now())
@@ -177,6 +181,32 @@ func newTokenError(err error) error {
 		return &TokenError{Err: ue.Err, transport: true}
 	}
 	return &TokenError{Err: err} // e.g. a 2xx answer without access_token
+}
+
+// authServerError reads the error document auth.commercelayer.io answers
+// with: {"errors":[{"title":"invalid_client","code":"UNAUTHORIZED",
+// "status":401,"detail":"Client authentication failed ..."}]}, the OAuth
+// code in title (source: commercelayer-js-auth's live test
+// authenticate.spec.ts). oauth2 only reads RFC 6749's {"error": ...}, which
+// that server does not send; both shapes are understood. Only the first
+// error's title and detail are kept, never the rest of the body.
+func authServerError(body []byte) (code, description string) {
+	var doc struct {
+		Errors []struct {
+			Title  string `json:"title"`
+			Detail string `json:"detail"`
+			Code   string `json:"code"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &doc) != nil || len(doc.Errors) == 0 {
+		return "", ""
+	}
+	e := doc.Errors[0]
+	code = e.Title
+	if code == "" {
+		code = e.Code
+	}
+	return code, e.Detail
 }
 
 // tokenTransport adds the User-Agent and the token endpoint's rate limit to

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,8 +50,23 @@ func TestTokenEndpoint(t *testing.T) {
 				t.Fatalf("%v: %s", err, res.body)
 			}
 			if tt.status != 200 {
-				if body["error"] != tt.wantErrCode || body["error_description"] == "" {
-					t.Errorf("body %v, want error %q with a description", body, tt.wantErrCode)
+				// The auth server's shape: errors[] with the OAuth code as
+				// title and a numeric status, not RFC 6749's {"error": ...}.
+				if _, rfc := body["error"]; rfc {
+					t.Errorf("body %v has the RFC 6749 error member", body)
+				}
+				var doc struct {
+					Errors []struct {
+						Title, Code, Detail string
+						Status              any
+					}
+				}
+				if err := json.Unmarshal(res.body, &doc); err != nil || len(doc.Errors) != 1 {
+					t.Fatalf("body %s: %v", res.body, err)
+				}
+				e := doc.Errors[0]
+				if e.Title != tt.wantErrCode || e.Detail == "" || e.Status != float64(tt.status) {
+					t.Errorf("error %+v, want title %q, a detail and status %d", e, tt.wantErrCode, tt.status)
 				}
 				return
 			}
@@ -61,6 +78,59 @@ func TestTokenEndpoint(t *testing.T) {
 				t.Errorf("Cache-Control %q", res.header.Get("Cache-Control"))
 			}
 		})
+	}
+
+	t.Run("bad credentials, as the live auth server answers them", func(t *testing.T) {
+		res := h.raw("POST", "/oauth/token", "application/json",
+			`{"grant_type":"client_credentials","client_id":"wrong-client-id","client_secret":"x"}`, nil)
+		const want = `{"errors":[{"code":"UNAUTHORIZED","detail":"Client authentication failed due to unknown client, ` +
+			`no client authentication included, or unsupported authentication method.","status":401,"title":"invalid_client"}]}`
+		if res.status != 401 || string(res.body) != want {
+			t.Errorf("%d %s\nwant 401 %s", res.status, res.body, want)
+		}
+	})
+}
+
+// The token is a JWT signed with RS512 whose claims are a Provisioning
+// token's: application kind user, a user id, a provisioning-api scope.
+func TestTokenIsProvisioningJWT(t *testing.T) {
+	h := newHarness(t)
+	parts := strings.Split(h.token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("token %q is not a JWT", h.token)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var header map[string]any
+	if err := json.Unmarshal(raw, &header); err != nil || header["alg"] != "RS512" || header["typ"] != "JWT" || header["kid"] == "" {
+		t.Errorf("header %s (%v)", raw, err)
+	}
+	claims, ok := simulator.VerifyToken(h.token)
+	if !ok {
+		t.Fatal("the signature does not verify")
+	}
+	if _, ok := simulator.VerifyToken(parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString([]byte("forged"))); ok {
+		t.Error("a forged signature verifies")
+	}
+	app, _ := claims["application"].(map[string]any)
+	user, _ := claims["user"].(map[string]any)
+	u, _ := h.sim.Object("users", "")
+	if app["kind"] != "user" || app["public"] != false || app["id"] == "" || user["id"] != u.ID ||
+		!strings.Contains(claims["scope"].(string), "provisioning-api") || claims["iss"] != "https://commercelayer.io" || claims["test"] != false {
+		t.Errorf("claims %v", claims)
+	}
+	iat, exp := claims["iat"].(float64), claims["exp"].(float64)
+	if iat != float64(h.clock.Now().Unix()) || exp-iat != simulator.DefaultTokenTTL.Seconds() {
+		t.Errorf("iat %v exp %v", iat, exp)
+	}
+	// versions' who is the token's application claim.
+	org := h.org("Who")
+	role := h.customRole(org, "R")
+	vs := h.do(http.MethodGet, "/api/roles/"+role+"/versions", nil).must(t, 200).many(t)
+	if who := object(t, vs[0].Attributes["who"]); !reflect.DeepEqual(who["application"], claims["application"]) {
+		t.Errorf("who %v, want the token's application %v", who, claims["application"])
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
@@ -66,8 +67,24 @@ func errUnauthorized(detail string) *apiError {
 	return &apiError{status: http.StatusUnauthorized, code: "INVALID_TOKEN", title: "Invalid token", detail: detail}
 }
 
-func errForbidden(detail string) *apiError {
-	return &apiError{status: http.StatusForbidden, code: "FORBIDDEN", title: "Operation not allowed", detail: detail}
+// notPermitted is the Core API's detail for a token without the permission
+// an operation needs (observed as {"code":"UNAUTHORIZED","detail":"You are
+// not authorized to perform this action on the requested resource.",
+// "status":"401"} in a Commerce Layer storefront's notes on a Core answer).
+const notPermitted = "You are not authorized to perform this action on the requested resource."
+
+// errNotPermitted refuses an operation the caller may not perform. The
+// handling-errors table of the Core docs, which the Provisioning docs defer
+// to, lists "didn't have enough permissions" under 401 and documents no 403
+// (source: docs.commercelayer.io/core/handling-errors). The code is
+// UNAUTHORIZED, not the INVALID_TOKEN of a bad token (the SDK's error.ts
+// names both for the Provisioning API). Assumption: the detail goes on to
+// say why (the real wording of the reason is unknown).
+func errNotPermitted(reason string) *apiError {
+	return &apiError{
+		status: http.StatusUnauthorized, code: "UNAUTHORIZED", title: "Unauthorized",
+		detail: strings.TrimSuffix(notPermitted, ".") + ": " + reason,
+	}
 }
 
 func errNotFound() *apiError {
@@ -123,14 +140,54 @@ func errServer(status int) *apiError {
 	return &apiError{status: status, code: code, title: http.StatusText(status), detail: "Injected fault: " + http.StatusText(status)}
 }
 
-// errValidation is a 422 about one attribute or relationship.
+// errValidation is a 422 about one attribute or relationship, in the shape
+// the docs and the SDK show: title the message, detail "<name> - <message>",
+// source.pointer the member, meta.error the rule's key (Rails' error type),
+// e.g. {"title":"can't be blank","detail":"name - can't be blank",
+// "code":"VALIDATION_ERROR","source":{"pointer":"/data/attributes/name"},
+// "status":"422","meta":{"error":"blank"}} (source: provisioning-sdk
+// README, "Handling validation errors"; the Core handling-errors page's 422
+// example adds meta.value and meta.count for a numeric bound).
 // where is "attributes" or "relationships"; msg is e.g. "can't be blank".
 func errValidation(where, name, msg string) *apiError {
 	return &apiError{
 		status: http.StatusUnprocessableEntity, code: "VALIDATION_ERROR", title: msg,
 		detail: name + " - " + msg, pointer: "/data/" + where + "/" + name,
-		meta: map[string]any{"error": msg},
+		meta: map[string]any{"error": errorKey(msg)},
 	}
+}
+
+// errorKeys are Rails' keys of the standard validation messages.
+var errorKeys = []struct{ prefix, key string }{
+	{"can't be blank", "blank"},
+	{"has already been taken", "taken"},
+	{"is not included in the list", "inclusion"},
+	{"is not a number", "not_a_number"},
+	{"must be an integer", "not_an_integer"},
+	{"must be greater than or equal to", "greater_than_or_equal_to"},
+	{"must be less than or equal to", "less_than_or_equal_to"},
+	{"is invalid", "invalid"},
+}
+
+// errorKey is the meta.error of a message. Assumption: a message of the
+// simulator's own rules (the real wording is not documented) has the key
+// "invalid", as a custom Rails validation adding :invalid would.
+func errorKey(msg string) string {
+	for _, k := range errorKeys {
+		if strings.HasPrefix(msg, k.prefix) {
+			return k.key
+		}
+	}
+	return "invalid"
+}
+
+// errBound is the 422 of a number outside a bound: key, e.g.
+// "less_than_or_equal_to", with meta value (what was sent) and count (the
+// bound), as in the Core handling-errors page's 422 example.
+func errBound(name, key, msg string, value, bound int64) *apiError {
+	e := errAttr(name, msg)
+	e.meta = map[string]any{"error": key, "value": value, "count": bound}
+	return e
 }
 
 func errAttr(name, msg string) *apiError { return errValidation("attributes", name, msg) }

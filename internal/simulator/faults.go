@@ -67,8 +67,8 @@ func (s *Simulator) takeFault(method, path string) *Fault {
 	return nil
 }
 
-// faultResponse is the answer of a FaultStatus: an OAuth error on the token
-// endpoint, a JSON:API error document elsewhere.
+// faultResponse is the answer of a FaultStatus: an error of the auth
+// server's shape on the token endpoint, a JSON:API error document elsewhere.
 func faultResponse(path string, f *Fault) *response {
 	var resp *response
 	switch {
@@ -77,7 +77,7 @@ func faultResponse(path string, f *Fault) *response {
 		if f.Status == http.StatusTooManyRequests {
 			code = "too_many_requests"
 		}
-		resp = oauthError(f.Status, code, "Injected fault: "+http.StatusText(f.Status))
+		resp = authError(f.Status, code, "Injected fault: "+http.StatusText(f.Status))
 	case f.Status == http.StatusTooManyRequests:
 		resp = errorResponse(errTooManyRequests())
 	default:

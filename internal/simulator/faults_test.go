@@ -69,11 +69,11 @@ func TestFaultMatching(t *testing.T) {
 	}
 	h.sim.ClearFaults()
 
-	// The token endpoint answers in OAuth terms.
+	// The token endpoint answers in the auth server's terms.
 	h.sim.InjectFault(simulator.Fault{Kind: simulator.FaultStatus, Status: 429, PathPrefix: "/oauth/token", RetryAfter: time.Second, Count: 1})
 	res := h.raw(http.MethodPost, "/oauth/token", "application/x-www-form-urlencoded", "grant_type=client_credentials", nil)
-	var body map[string]string
-	if err := json.Unmarshal(res.must(t, 429).body, &body); err != nil || body["error"] == "" || res.header.Get("Retry-After") != "1" {
+	var body struct{ Errors []struct{ Title string } }
+	if err := json.Unmarshal(res.must(t, 429).body, &body); err != nil || len(body.Errors) != 1 || body.Errors[0].Title == "" || res.header.Get("Retry-After") != "1" {
 		t.Errorf("token fault: %s (%v), Retry-After %q", res.body, err, res.header.Get("Retry-After"))
 	}
 
@@ -141,15 +141,25 @@ func TestFaultDrop(t *testing.T) {
 
 func TestRateLimits(t *testing.T) {
 	h := newHarness(t)
+	if got := h.do(http.MethodGet, "/api/user", nil).header.Get("X-Ratelimit-Limit"); got != "" {
+		t.Errorf("limits off, yet X-Ratelimit-Limit %q", got)
+	}
 	h.sim.SetLimits(3, 10*time.Second)
 	h.sim.SetRateLimits(true)
-	for range 3 {
-		h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+	// Every answer tells the limit, its interval and what is left of it.
+	for i := range 3 {
+		res := h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+		if l, iv, rem := res.header.Get("X-Ratelimit-Limit"), res.header.Get("X-Ratelimit-Interval"), res.header.Get("X-Ratelimit-Remaining"); l != "3" || iv != "10" || rem != strconv.Itoa(2-i) {
+			t.Errorf("request %d: X-Ratelimit-Limit %q, -Interval %q, -Remaining %q", i+1, l, iv, rem)
+		}
 	}
 	res := h.do(http.MethodGet, "/api/user", nil)
 	res.wantError(t, 429, "TOO_MANY_REQUESTS", "")
 	if got := res.header.Get("Retry-After"); got != "10" {
 		t.Errorf("Retry-After %q, want 10", got)
+	}
+	if got := res.header.Get("X-Ratelimit-Remaining"); got != "0" {
+		t.Errorf("429 with X-Ratelimit-Remaining %q", got)
 	}
 	// Writes have limits of their own.
 	h.do(http.MethodPost, "/api/organizations", create("organizations", attrs{"name": "W"}, nil)).must(t, 201)
@@ -175,9 +185,12 @@ func TestPublishedRateLimits(t *testing.T) {
 	if res.header.Get("Retry-After") != "60" {
 		t.Errorf("token Retry-After %q", res.header.Get("Retry-After"))
 	}
-	// 250 GETs per 10 s on one endpoint.
-	for range 250 {
-		h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+	// 250 GETs per 10 s on one endpoint: the tightest window is told.
+	for i := range 250 {
+		res := h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+		if i == 0 && (res.header.Get("X-Ratelimit-Limit") != "250" || res.header.Get("X-Ratelimit-Interval") != "10" || res.header.Get("X-Ratelimit-Remaining") != "249") {
+			t.Errorf("first GET: %v", res.header)
+		}
 	}
 	h.do(http.MethodGet, "/api/user", nil).must(t, 429)
 	h.do(http.MethodGet, "/api/organizations", nil).must(t, 200) // another endpoint

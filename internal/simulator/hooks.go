@@ -170,6 +170,14 @@ func (s *Simulator) SetEnterprise(orgID string, on bool) error {
 	return nil
 }
 
+// SetMaskSecrets makes identity providers' client_secret render masked (on)
+// or in clear (off, the default, as the docs show it).
+func (s *Simulator) SetMaskSecrets(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.maskSecrets = on
+}
+
 // AddKnownUser registers someone who has an account: a membership created
 // for their email is active at once instead of pending.
 func (s *Simulator) AddKnownUser(email, first, last string) {

@@ -57,11 +57,14 @@ func (p filterPath) kind() kind {
 	return p.attr.kind
 }
 
-// matchers known to the filter syntax. Those in multiMatchers also exist with
-// the _any and _all suffixes.
+// matchers known to the filter syntax (source: the Core filtering page, and
+// for eq_or_null, not_eq_or_null, in_or_null, not_in_or_null and jcont the
+// SDK's query.ts). Those in multiMatchers also exist with the _any and _all
+// suffixes.
 var (
 	baseMatchers = []string{
-		"eq", "eq_or_null", "not_eq", "not_eq_or_null", "lt", "lteq", "gt", "gteq", "in", "not_in", "null", "not_null",
+		"eq", "eq_or_null", "not_eq", "not_eq_or_null", "lt", "lteq", "gt", "gteq", "in", "not_in",
+		"in_or_null", "not_in_or_null", "null", "not_null",
 		"present", "blank", "true", "not_true", "false", "not_false", "matches", "does_not_match",
 		"start", "not_start", "end", "not_end", "cont", "not_cont", "i_cont", "not_i_cont", "jcont",
 	}
@@ -259,9 +262,13 @@ func parsePredicate(e *entity, key, value string) (*predicate, *apiError) {
 	return p, nil
 }
 
+// listMatchers take comma-separated values (source: the Core filtering
+// page: "multiple values ... comma-separated").
+var listMatchers = []string{"in", "not_in", "in_or_null", "not_in_or_null"}
+
 // args are the values the matcher is applied to (one, or a list).
 func (p *predicate) args() []string {
-	if p.mode != "" || p.matcher == "in" || p.matcher == "not_in" {
+	if p.mode != "" || slices.Contains(listMatchers, p.matcher) {
 		return strings.Split(p.value, ",")
 	}
 	return []string{p.value}
@@ -430,6 +437,10 @@ func match(v any, k kind, matcher, arg string) bool {
 		return slices.ContainsFunc(strings.Split(arg, ","), func(a string) bool { return match(v, k, "eq", a) })
 	case "not_in":
 		return v != nil && !slices.ContainsFunc(strings.Split(arg, ","), func(a string) bool { return match(v, k, "eq", a) })
+	case "in_or_null":
+		return v == nil || match(v, k, "in", arg)
+	case "not_in_or_null":
+		return v == nil || match(v, k, "not_in", arg)
 	case "jcont":
 		var want map[string]any
 		_ = jsonapi.Unmarshal([]byte(arg), &want)

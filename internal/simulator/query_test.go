@@ -89,6 +89,10 @@ func TestFiltersAndSort(t *testing.T) {
 		{"any", f("name_start_any", "al,de"), []string{ids[1], ids[3]}},
 		{"null", f("reference_null", "true"), append([]string{admin, readOnly}, ids...)},
 		{"eq_or_null", f("reference_eq_or_null", "crm"), append([]string{admin, readOnly}, ids...)},
+		{"in_or_null: null", f("reference_in_or_null", "crm,erp"), append([]string{admin, readOnly}, ids...)},
+		{"in_or_null: in", f("name_in_or_null", "Beta,delta"), []string{ids[0], ids[3]}},
+		{"not_in_or_null", f("name_not_in_or_null", "Beta,alpha,admin,read_only"), ids[2:]},
+		{"sort by name", "sort=-name&" + f("name_in", "alpha,delta,admin"), []string{ids[3], ids[1], admin}},
 		{"not_eq_or_null", f("name_not_eq_or_null", "Beta"), []string{admin, readOnly, ids[1], ids[2], ids[3]}},
 		{"present", f("reference_present", "true"), nil},
 		{"relationship attribute", f("organization_name_eq", "Filters"), append([]string{admin, readOnly}, ids...)},
@@ -104,7 +108,10 @@ func TestFiltersAndSort(t *testing.T) {
 			}
 		})
 	}
-	h.do(http.MethodGet, "/api/roles?sort=name", nil).wantError(t, 400, "INVALID_SORT_CRITERIA", "")
+	h.do(http.MethodGet, "/api/roles?sort=kind", nil).wantError(t, 400, "INVALID_SORT_CRITERIA", "")
+	// Versions filter by resource_type and resource_id only (the SDK's VersionFilter).
+	h.do(http.MethodGet, "/api/versions?"+f("event_eq", "update"), nil).wantError(t, 400, "FILTER_NOT_ALLOWED", "")
+	h.do(http.MethodGet, "/api/versions?sort=resource_type", nil).wantError(t, 400, "INVALID_SORT_CRITERIA", "")
 	h.do(http.MethodGet, "/api/roles?"+f("name_bogus", "x"), nil).wantError(t, 400, "FILTER_NOT_ALLOWED", "")
 	h.do(http.MethodGet, "/api/roles?"+f("created_at_gt", "yesterday"), nil).wantError(t, 400, "INVALID_FILTER_VALUE", "")
 	h.do(http.MethodGet, "/api/roles?per_page=3", nil).wantError(t, 400, "PARAM_NOT_ALLOWED", "")
@@ -124,6 +131,21 @@ func TestFiltersAndSort(t *testing.T) {
 	if got := names(f("expires_in_gteq", "10000")); !slices.Equal(got, []string{"sales_channel app/test"}) {
 		t.Errorf("expires_in >= 10000: %v", got)
 	}
+	// custom is filterable (the SDK's ApiCredentialFilter).
+	if got := names(f("custom_false", "true") + "&" + f("kind_eq", "sales_channel")); !slices.Equal(got, []string{"sales_channel app/test"}) {
+		t.Errorf("custom false: %v", got)
+	}
+	// jcont: objects containing the given JSON.
+	if err := h.sim.SetAttributes("roles", ids[1], map[string]any{"metadata": map[string]any{"team": "ops", "tier": 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(f("metadata_jcont", `{"team":"ops"}`)); !slices.Equal(got, ids[1:2]) {
+		t.Errorf("metadata_jcont: %v", got)
+	}
+	if got := list(f("metadata_jcont", `{"team":"ops","tier":2}`)); len(got) != 0 {
+		t.Errorf("metadata_jcont, one key differs: %v", got)
+	}
+	h.do(http.MethodGet, "/api/roles?"+f("metadata_jcont", `not json`), nil).wantError(t, 400, "INVALID_FILTER_VALUE", "")
 }
 
 func jsonNumber(n int) json.Number { return json.Number(strconv.Itoa(n)) }

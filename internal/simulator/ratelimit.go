@@ -3,6 +3,7 @@ package simulator
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,12 +36,17 @@ var publishedLimits = limitSet{
 }
 
 // limit counts a request against the limits and returns a 429 response when
-// one of them is exceeded (rejected requests do not count).
-func (s *Simulator) limit(r *http.Request) *response {
+// one of them is exceeded (rejected requests do not count). With limits on,
+// header holds the X-Ratelimit-* headers every answer carries: the window
+// with the fewest requests left, its size and its length in seconds (the
+// headers Commerce Layer's Core clients read, source: commercelayer
+// sdk-utils; assumptions: that the Provisioning API sends them too, that
+// Interval is in seconds, and that the tightest window is the one told).
+func (s *Simulator) limit(r *http.Request) (resp *response, header http.Header) {
 	s.ctlMu.Lock()
 	defer s.ctlMu.Unlock()
 	if !s.rateLimits {
-		return nil
+		return nil, nil
 	}
 	type check struct {
 		key string
@@ -75,18 +81,28 @@ func (s *Simulator) limit(r *http.Request) *response {
 			wait = max(wait, hits[len(hits)-c.w.max].Add(c.w.period).Sub(now))
 		}
 	}
+	if wait == 0 {
+		for _, c := range checks {
+			s.hits[c.key] = append(s.hits[c.key], now)
+		}
+	}
+	tightest, left := checks[0].w, -1
+	for _, c := range checks {
+		if l := max(c.w.max-len(s.hits[c.key]), 0); left < 0 || l < left {
+			tightest, left = c.w, l
+		}
+	}
+	header = http.Header{}
+	header.Set("X-Ratelimit-Limit", strconv.Itoa(tightest.max))
+	header.Set("X-Ratelimit-Interval", strconv.FormatInt(int64(tightest.period/time.Second), 10))
+	header.Set("X-Ratelimit-Remaining", strconv.Itoa(left))
 	if wait > 0 {
-		var resp *response
 		if r.URL.Path == "/oauth/token" {
-			resp = oauthError(http.StatusTooManyRequests, "too_many_requests", "Too many token requests: retry after the time given in Retry-After")
+			resp = authError(http.StatusTooManyRequests, "too_many_requests", "Too many token requests: retry after the time given in Retry-After")
 		} else {
 			resp = errorResponse(errTooManyRequests())
 		}
 		resp.header.Set("Retry-After", retryAfter(wait))
-		return resp
 	}
-	for _, c := range checks {
-		s.hits[c.key] = append(s.hits[c.key], now)
-	}
-	return nil
+	return resp, header
 }

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
@@ -11,6 +12,7 @@ import (
 // include and sparse fieldsets.
 type renderer struct {
 	st       *store
+	v        *view  // what the caller sees: included objects are filtered by it
 	base     string // scheme://host
 	q        *query
 	included map[string]*jsonapi.Resource
@@ -18,11 +20,11 @@ type renderer struct {
 	primary  map[string]*jsonapi.Resource
 }
 
-func newRenderer(st *store, base string, q *query) *renderer {
+func newRenderer(st *store, v *view, base string, q *query) *renderer {
 	if q == nil {
 		q = &query{}
 	}
-	return &renderer{st: st, base: base, q: q, included: map[string]*jsonapi.Resource{}, primary: map[string]*jsonapi.Resource{}}
+	return &renderer{st: st, v: v, base: base, q: q, included: map[string]*jsonapi.Resource{}, primary: map[string]*jsonapi.Resource{}}
 }
 
 func (r *renderer) selfURL(o *object) string {
@@ -42,7 +44,7 @@ func attributes(st *store, o *object) map[string]any {
 			continue
 		}
 		v := o.attrs[d.name]
-		if d.has(fSecret) {
+		if d.has(fSecret) && st.maskSecrets {
 			v = maskSecret(v)
 		}
 		attrs[d.name] = v
@@ -126,7 +128,7 @@ func (r *renderer) addPrimary(o *object) *jsonapi.Resource {
 func (r *renderer) follow(o *object, res *jsonapi.Resource, path []string) {
 	e := entityByType[o.typ]
 	rd := e.rel(path[0])
-	ids := r.st.relIDs(o, rd)
+	ids := slices.DeleteFunc(r.st.relIDs(o, rd), func(id string) bool { return !visible(r.st.get(rd.target, id), r.v) })
 	rel := res.Relationships[rd.name]
 	data := relData(rd, ids)
 	rel.HasData, rel.IsMany, rel.One, rel.Many = true, data.IsMany, data.One, data.Many

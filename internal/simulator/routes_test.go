@@ -52,6 +52,11 @@ func TestSpecRoutes(t *testing.T) {
 	f := newFixtures(h)
 	org := h.org("Routes 2") // for the POSTs that need a fresh organization
 	adminOf2 := h.roleOf(org, "admin")
+	// The application membership POSTed below, in the second organization:
+	// the fixtures' credential and profile must be free of them to be
+	// deleted at the end.
+	credOf2 := h.credential(org, "integration", adminOf2).ID
+	profileOf2 := h.profile(org, "Profile 2", "live_access")
 
 	type call struct {
 		method string
@@ -106,8 +111,8 @@ func TestSpecRoutes(t *testing.T) {
 		{"/api/api_credentials/{cred}/organization", []call{get}},
 		{"/api/api_credentials/{cred}/role", []call{get}},
 		{"/api/application_memberships", []call{get, {http.MethodPost, create("application_memberships", attrs{}, map[string]any{
-			"api_credential": rel("api_credentials", f.cred), "organization": rel("organizations", f.org),
-			"role": rel("roles", f.admin), "membership_profile": rel("membership_profiles", f.profile),
+			"api_credential": rel("api_credentials", credOf2), "organization": rel("organizations", org),
+			"role": rel("roles", adminOf2), "membership_profile": rel("membership_profiles", profileOf2),
 		}), 201}}},
 		{"/api/application_memberships/{am}", []call{get, patch("application_memberships", attrs{"filters": map[string]any{"market_id_in": []any{1, 2}}})}},
 		{"/api/application_memberships/{am}/api_credential", []call{get}},

@@ -37,8 +37,11 @@ func TestOrganizationSeeds(t *testing.T) {
 		t.Errorf("owner membership %s", ms.body)
 	}
 	var creds []string
-	for _, c := range h.do(http.MethodGet, "/api/organizations/"+org.ID+"/api_credentials", nil).must(t, 200).many(t) {
+	for _, c := range h.do(http.MethodGet, "/api/organizations/"+org.ID+"/api_credentials?include=role", nil).must(t, 200).many(t) {
 		creds = append(creds, c.String("kind")+":"+c.String("mode"))
+		if c.Rel("role").ID() != h.roleOf(org.ID, "admin") { // made "with the admin role"
+			t.Errorf("%s credential's role %+v", c.String("mode"), c.Rel("role"))
+		}
 	}
 	if !slices.Equal(creds, []string{"resources:test", "resources:live"}) {
 		t.Errorf("credentials %v", creds)
@@ -65,7 +68,7 @@ func TestCustomRolesAreEnterpriseOnly(t *testing.T) {
 	h := newHarness(t, func(o *simulator.Options) { o.NonEnterprise = true })
 	org := h.org("Growth")
 	body := create("roles", attrs{"name": "Custom"}, map[string]any{"organization": rel("organizations", org)})
-	h.do(http.MethodPost, "/api/roles", body).wantError(t, 403, "FORBIDDEN", "")
+	h.do(http.MethodPost, "/api/roles", body).wantError(t, 401, "UNAUTHORIZED", "")
 	if plan := object(t, h.do(http.MethodGet, "/api/organizations/"+org, nil).one(t).Attributes["subscription_info"])["plan_type"]; plan == "enterprise" {
 		t.Errorf("plan_type %v", plan)
 	}
@@ -81,7 +84,7 @@ func TestCustomRolesAreEnterpriseOnly(t *testing.T) {
 	if err := h.sim.SetEnterprise("", false); err != nil {
 		t.Fatal(err)
 	}
-	h.do(http.MethodPost, "/api/roles", body).wantError(t, 403, "FORBIDDEN", "")
+	h.do(http.MethodPost, "/api/roles", body).wantError(t, 401, "UNAUTHORIZED", "")
 }
 
 func TestPermissions(t *testing.T) {
@@ -153,12 +156,13 @@ func TestMemberships(t *testing.T) {
 		return h.do(http.MethodPatch, "/api/organizations/"+org+"/transfer_ownership", doc("organizations", org, attrs{"new_owner_email": email}, nil))
 	}
 	transfer("stranger@example.com").wantError(t, 422, "VALIDATION_ERROR", "/data/attributes/new_owner_email")
+	transfer("new@example.com").wantError(t, 422, "VALIDATION_ERROR", "/data/attributes/new_owner_email") // invited, not yet a member
 	transfer("known@example.com").must(t, 202)
 	newOwner, _ := h.sim.Object("memberships", active.ID)
 	if !newOwner.Bool("owner") || newOwner.Rel("role").ID() != admin {
 		t.Errorf("new owner %+v %+v", newOwner.Attributes, newOwner.Relationships)
 	}
-	transfer("known@example.com").wantError(t, 403, "FORBIDDEN", "")
+	transfer("known@example.com").wantError(t, 401, "UNAUTHORIZED", "")
 	h.do(http.MethodDelete, "/api/memberships/"+owner.ID, nil).must(t, 204) // one's own, no longer the owner
 	h.do(http.MethodGet, "/api/organizations/"+org, nil).wantError(t, 404, "RECORD_NOT_FOUND", "")
 }
@@ -168,14 +172,33 @@ func TestAdminOnlyWrites(t *testing.T) {
 	org := h.org("Admins")
 	mine := h.do(http.MethodGet, "/api/organizations/"+org+"/memberships", nil).must(t, 200).many(t)[0]
 	other := h.membership(org, h.roleOf(org, "admin"), "other@example.com")
+	custom := h.customRole(org, "Made while admin")
 	// Demoted in the Dashboard: reads work, admin-only writes do not.
 	if err := h.sim.SetRelationship("memberships", mine.ID, "role", h.roleOf(org, "read_only")); err != nil {
 		t.Fatal(err)
 	}
 	h.do(http.MethodGet, "/api/memberships/"+other.ID, nil).must(t, 200)
 	h.do(http.MethodPost, "/api/membership_profiles", create("membership_profiles", attrs{"name": "P", "access_scope": "live_access"},
-		map[string]any{"organization": rel("organizations", org)})).wantError(t, 403, "FORBIDDEN", "")
-	h.do(http.MethodDelete, "/api/memberships/"+other.ID, nil).wantError(t, 403, "FORBIDDEN", "")
+		map[string]any{"organization": rel("organizations", org)})).wantError(t, 401, "UNAUTHORIZED", "")
+	// Organizations, roles and permissions: admin-only too (the stricter reading).
+	h.do(http.MethodPatch, "/api/organizations/"+org, doc("organizations", org, attrs{"name": "Renamed"}, nil)).wantError(t, 401, "UNAUTHORIZED", "")
+	h.do(http.MethodPost, "/api/roles", create("roles", attrs{"name": "R"}, map[string]any{"organization": rel("organizations", org)})).
+		wantError(t, 401, "UNAUTHORIZED", "")
+	h.do(http.MethodPatch, "/api/roles/"+custom, doc("roles", custom, attrs{"name": "R2"}, nil)).wantError(t, 401, "UNAUTHORIZED", "")
+	h.do(http.MethodPost, "/api/permissions", create("permissions",
+		attrs{"subject": "orders", "can_create": true, "can_read": true, "can_update": true, "can_destroy": true},
+		map[string]any{"role": rel("roles", custom)})).wantError(t, 401, "UNAUTHORIZED", "")
+	h.do(http.MethodGet, "/api/organizations/"+org, nil).must(t, 200)
+	res := h.do(http.MethodDelete, "/api/memberships/"+other.ID, nil)
+	res.wantError(t, 401, "UNAUTHORIZED", "")
+	// No 403 is documented: a refusal is a 401 that says "not authorized",
+	// told apart from a bad token by its code (INVALID_TOKEN).
+	if e := res.firstError(t); !strings.HasPrefix(e.Detail, "You are not authorized to perform this action on the requested resource") || e.Status != "401" {
+		t.Errorf("refusal %+v", e)
+	}
+	if res.header.Get("WWW-Authenticate") != "" {
+		t.Error("a refusal asks for new credentials")
+	}
 }
 
 func TestAccessScopeAndProfiles(t *testing.T) {
@@ -270,7 +293,9 @@ func TestAPICredentials(t *testing.T) {
 		{"webapp takes no role", "webapp", admin, nil, 422, "/data/relationships/role"},
 		{"webapp", "webapp", "", attrs{"redirect_uri": "https://app.example.com/callback"}, 201, ""},
 		{"Dashboard app with a role", "orders", h.roleOf(org, "read_only"), attrs{"custom": true, "mode": "live"}, 201, ""},
-		{"unknown kind", "robots", "", nil, 422, "/data/attributes/kind"},
+		{"an app the docs list", "gift_cards", "", nil, 201, ""},
+		{"a kind no source lists", "robots", "", nil, 201, ""},
+		{"empty kind", "", "", nil, 422, "/data/attributes/kind"},
 		{"resources cannot be created", "resources", "", nil, 422, "/data/attributes/kind"},
 		{"bad mode", "sales_channel", "", attrs{"mode": "staging"}, 422, "/data/attributes/mode"},
 		{"expires_in below 2 h", "sales_channel", "", attrs{"expires_in": 7199}, 422, "/data/attributes/expires_in"},
@@ -333,24 +358,48 @@ func TestApplicationMemberships(t *testing.T) {
 	h.do(http.MethodGet, "/api/application_memberships/"+am.ID, nil).must(t, 404)
 	h.do(http.MethodPatch, "/api/memberships/"+m, doc("memberships", m, attrs{}, map[string]any{"application_memberships": rel("application_memberships", "x")})).
 		wantError(t, 400, "INVALID_LINKS_OBJECT", "/data/relationships/application_memberships")
-	// Deleting the credential takes its application memberships with it.
+	// A credential, membership or profile with application memberships
+	// cannot be deleted (423) until they are.
 	am2 := post(attrs{}, map[string]any{"membership_profile": rel("membership_profiles", profile)}).must(t, 201).one(t)
-	h.do(http.MethodDelete, "/api/api_credentials/"+cred, nil).must(t, 204)
-	h.do(http.MethodGet, "/api/application_memberships/"+am2.ID, nil).must(t, 404)
+	am3 := post(attrs{}, map[string]any{"membership": rel("memberships", m)}).must(t, 201).one(t)
+	for _, path := range []string{"/api/api_credentials/" + cred, "/api/membership_profiles/" + profile, "/api/memberships/" + m} {
+		h.do(http.MethodDelete, path, nil).wantError(t, 423, "LOCKED", "")
+	}
+	h.do(http.MethodDelete, "/api/application_memberships/"+am2.ID, nil).must(t, 204)
+	h.do(http.MethodDelete, "/api/membership_profiles/"+profile, nil).must(t, 204)
+	// Removed out of band (the test hook), it takes them with it.
+	if err := h.sim.Remove("api_credentials", cred); err != nil {
+		t.Fatal(err)
+	}
+	h.do(http.MethodGet, "/api/application_memberships/"+am3.ID, nil).must(t, 404)
+	h.do(http.MethodDelete, "/api/memberships/"+m, nil).must(t, 204)
 }
 
 func TestIdentityProviders(t *testing.T) {
 	h := newHarness(t)
 	h.do(http.MethodPost, "/api/identity_providers", create("identity_providers", identityProviderAttrs("Lonely"), nil)).
-		wantError(t, 403, "FORBIDDEN", "") // owns no organization yet
+		wantError(t, 401, "UNAUTHORIZED", "") // owns no organization yet
 	h.org("SSO")
 	idp := h.createOK("identity_providers", create("identity_providers", identityProviderAttrs("Okta"), nil))
 	if idp.String("status") != "pending" || !strings.HasPrefix(idp.String("txt_record"), "cl-verification=") || idp.Attributes["disabled_at"] != nil {
 		t.Errorf("new identity provider %+v", idp.Attributes)
 	}
-	if s := idp.String("client_secret"); s == "idp-secret-123456" || !strings.HasSuffix(s, "3456") {
-		t.Errorf("client_secret rendered %q, want it masked", s)
+	// In clear, as the docs' create and retrieve examples show it.
+	if s := idp.String("client_secret"); s != "idp-secret-123456" {
+		t.Errorf("client_secret rendered %q, want it in clear", s)
 	}
+	if s := h.do(http.MethodGet, "/api/identity_providers/"+idp.ID, nil).must(t, 200).one(t).String("client_secret"); s != "idp-secret-123456" {
+		t.Errorf("client_secret read back as %q", s)
+	}
+	// Masked when the simulator is told to.
+	h.sim.SetMaskSecrets(true)
+	if s := h.do(http.MethodGet, "/api/identity_providers/"+idp.ID, nil).must(t, 200).one(t).String("client_secret"); s != "*************3456" {
+		t.Errorf("masked client_secret %q", s)
+	}
+	if r, _ := h.sim.Object("identity_providers", idp.ID); r.String("client_secret") != "*************3456" {
+		t.Errorf("Object shows client_secret %q, not as the API does", r.String("client_secret"))
+	}
+	h.sim.SetMaskSecrets(false)
 	user, _ := h.sim.Object("users", "")
 	if r, _ := h.sim.Object("identity_providers", idp.ID); r.Rel("user").ID() != user.ID {
 		t.Errorf("user relationship %+v", r.Rel("user"))
@@ -383,10 +432,17 @@ func TestIdentityProviders(t *testing.T) {
 		t.Errorf("verified: %v", got)
 	}
 
+	t.Run("masked from the start", func(t *testing.T) {
+		h := newHarness(t, func(o *simulator.Options) { o.MaskSecrets = true })
+		h.org("SSO")
+		if s := h.createOK("identity_providers", create("identity_providers", identityProviderAttrs("Okta"), nil)).String("client_secret"); s != "*************3456" {
+			t.Errorf("client_secret %q, want it masked", s)
+		}
+	})
 	t.Run("non-Enterprise", func(t *testing.T) {
 		h := newHarness(t, func(o *simulator.Options) { o.NonEnterprise = true })
 		h.org("Growth")
-		h.do(http.MethodPost, "/api/identity_providers", create("identity_providers", identityProviderAttrs("Okta"), nil)).wantError(t, 403, "FORBIDDEN", "")
+		h.do(http.MethodPost, "/api/identity_providers", create("identity_providers", identityProviderAttrs("Okta"), nil)).wantError(t, 401, "UNAUTHORIZED", "")
 	})
 }
 
@@ -442,7 +498,7 @@ func TestVersions(t *testing.T) {
 	if len(mv) != 1 || mv[0].String("event") != "update" {
 		t.Fatalf("membership versions %+v", mv)
 	}
-	if _, ok := object(t, mv[0].Attributes["who"])["user"]; !ok {
+	if app, _ := object(t, mv[0].Attributes["who"])["application"].(map[string]any); app["kind"] != "dashboard" {
 		t.Errorf("a Dashboard change: who %v", mv[0].Attributes["who"])
 	}
 	h.do(http.MethodDelete, "/api/memberships/"+m.ID, nil).must(t, 204)
@@ -477,4 +533,99 @@ func TestCrossOrganizationVisibility(t *testing.T) {
 	}
 	h.do(http.MethodPost, "/api/roles", create("roles", attrs{"name": "x"}, map[string]any{"organization": rel("organizations", org)})).
 		wantError(t, 422, "VALIDATION_ERROR", "/data/relationships/organization")
+}
+
+// 422s have the documented shape: title the message, detail "<name> -
+// <message>", meta.error the rule's key; numeric bounds add value and count.
+func TestValidationErrorShape(t *testing.T) {
+	h := newHarness(t)
+	org := h.org("Errors")
+	// The SDK README's example: a role with a blank name and no organization.
+	res := h.do(http.MethodPost, "/api/roles", create("roles", attrs{"name": ""}, nil))
+	res.must(t, 422)
+	got := map[string]jsonapi.Error{}
+	for _, e := range res.doc(t).Errors {
+		got[e.Source.Pointer] = e
+	}
+	for pointer, detail := range map[string]string{
+		"/data/attributes/name":            "name - can't be blank",
+		"/data/relationships/organization": "organization - can't be blank",
+	} {
+		e := got[pointer]
+		if e.Title != "can't be blank" || e.Detail != detail || e.Code != "VALIDATION_ERROR" || e.Status != "422" || e.Meta["error"] != "blank" || len(e.Meta) != 1 {
+			t.Errorf("%s: %+v", pointer, e)
+		}
+	}
+	// A relationship to nothing reads the same way.
+	e := h.do(http.MethodPost, "/api/roles", create("roles", attrs{"name": "x"}, map[string]any{"organization": rel("organizations", "nope")})).firstError(t)
+	if e.Detail != "organization - can't be blank" || e.Meta["error"] != "blank" {
+		t.Errorf("unknown organization: %+v", e)
+	}
+	post := func(expires any) jsonapi.Error {
+		return h.do(http.MethodPost, "/api/api_credentials", create("api_credentials", attrs{"name": "A", "kind": "sales_channel", "expires_in": expires},
+			map[string]any{"organization": rel("organizations", org)})).firstError(t)
+	}
+	if e := post(31536001); e.Title != "must be less than or equal to 31536000" || e.Meta["error"] != "less_than_or_equal_to" ||
+		e.Meta["value"] != jsonNumber(31536001) || e.Meta["count"] != jsonNumber(31536000) {
+		t.Errorf("above the maximum: %+v", e)
+	}
+	if e := post(60); e.Detail != "expires_in - must be greater than or equal to 7200" || e.Meta["error"] != "greater_than_or_equal_to" ||
+		e.Meta["value"] != jsonNumber(60) || e.Meta["count"] != jsonNumber(7200) {
+		t.Errorf("below the minimum: %+v", e)
+	}
+	if e := post(7200.5); e.Meta["error"] != "not_an_integer" {
+		t.Errorf("not an integer: %+v", e)
+	}
+	e = h.do(http.MethodPost, "/api/memberships", create("memberships", attrs{"user_email": "owner@example.com"},
+		map[string]any{"organization": rel("organizations", org), "role": rel("roles", h.roleOf(org, "admin"))})).firstError(t)
+	if e.Meta["error"] != "taken" || e.Detail != "user_email - has already been taken" {
+		t.Errorf("taken: %+v", e)
+	}
+}
+
+// The application memberships one sees: one's own, plus all those of the
+// organizations where one is admin (the docs' list endpoint).
+func TestApplicationMembershipVisibility(t *testing.T) {
+	h := newHarness(t)
+	org := h.org("Apps seen")
+	admin, readOnly := h.roleOf(org, "admin"), h.roleOf(org, "read_only")
+	cred := h.credential(org, "orders", admin).ID
+	mine := h.do(http.MethodGet, "/api/organizations/"+org+"/memberships", nil).must(t, 200).many(t)[0].ID
+	other := h.membership(org, readOnly, "other@example.com").ID
+	profile := h.profile(org, "P", "live_access")
+	am := func(extra map[string]any) string {
+		r := map[string]any{"api_credential": rel("api_credentials", cred), "organization": rel("organizations", org), "role": rel("roles", readOnly)}
+		for k, v := range extra {
+			r[k] = v
+		}
+		return h.createOK("application_memberships", create("application_memberships", attrs{}, r)).ID
+	}
+	own := am(map[string]any{"membership": rel("memberships", mine)})
+	theirs := am(map[string]any{"membership": rel("memberships", other)})
+	profiles := am(map[string]any{"membership_profile": rel("membership_profiles", profile)})
+
+	list := func() []string {
+		return sorted(h.do(http.MethodGet, "/api/application_memberships", nil).must(t, 200).ids(t))
+	}
+	if got := list(); !slices.Equal(got, sorted([]string{own, theirs, profiles})) {
+		t.Errorf("as admin: %v", got)
+	}
+	// Demoted to read_only: only one's own.
+	if err := h.sim.SetRelationship("memberships", mine, "role", readOnly); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(); !slices.Equal(got, []string{own}) {
+		t.Errorf("as a read_only member: %v, want only %s", got, own)
+	}
+	h.do(http.MethodGet, "/api/application_memberships/"+own, nil).must(t, 200)
+	h.do(http.MethodGet, "/api/application_memberships/"+theirs, nil).must(t, 404)
+	h.do(http.MethodGet, "/api/application_memberships/"+profiles, nil).must(t, 404)
+	// The member is seen, not their application memberships.
+	res := h.do(http.MethodGet, "/api/memberships/"+other+"?include=application_memberships", nil).must(t, 200)
+	if ids := res.one(t).Rel("application_memberships").IDs(); len(ids) != 0 || len(res.doc(t).Included) != 0 {
+		t.Errorf("included %v / %s", ids, res.body)
+	}
+	if ids := h.do(http.MethodGet, "/api/memberships/"+other+"/application_memberships", nil).must(t, 200).ids(t); len(ids) != 0 {
+		t.Errorf("related endpoint lists %v", ids)
+	}
 }

@@ -35,6 +35,9 @@ type Options struct {
 	UserEmail, UserFirstName, UserLastName string
 	// RateLimits enforces the published limits (see ratelimit.go).
 	RateLimits bool
+	// MaskSecrets renders identity providers' client_secret masked (all but
+	// its last four characters) instead of in clear; see SetMaskSecrets.
+	MaskSecrets bool
 	// RequestsLog receives one JSON line per request served.
 	RequestsLog io.Writer
 	// OnExchange is called with each response just before it is sent (not
@@ -74,6 +77,10 @@ type Simulator struct {
 	authMu sync.Mutex
 	tokens map[string]time.Time // access token -> expiry
 
+	// The claims of the tokens: the signed-in user and the application
+	// behind the Provisioning API credentials (fixed for a simulator's life).
+	userID, appID string
+
 	ctlMu      sync.Mutex // guards the fields below
 	faults     []*faultState
 	rateLimits bool
@@ -88,7 +95,7 @@ func New(opts Options) *Simulator {
 		opts:       opts,
 		ttl:        opts.TokenTTL,
 		now:        time.Now,
-		st:         newStore(!opts.NonEnterprise),
+		st:         newStore(!opts.NonEnterprise, opts.MaskSecrets),
 		tokens:     map[string]time.Time{},
 		rateLimits: opts.RateLimits,
 		limits:     publishedLimits,
@@ -102,6 +109,7 @@ func New(opts Options) *Simulator {
 		orDefault(opts.UserFirstName, "Olivia"),
 		orDefault(opts.UserLastName, "Owner"),
 	)
+	s.userID, s.appID = s.st.userID, s.st.appID
 	return s
 }
 
@@ -128,8 +136,9 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f != nil && f.Kind == FaultLatency && !f.AfterHandling {
 		sleep(r, f.Latency)
 	}
+	var limits http.Header
 	if resp == nil && (f == nil || f.Kind == FaultLatency || f.AfterHandling) {
-		if resp = s.limit(r); resp == nil {
+		if resp, limits = s.limit(r); resp == nil {
 			resp = s.handle(r, body)
 		}
 	}
@@ -146,6 +155,10 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			drop(w)
 			return
 		}
+	}
+
+	for k, v := range limits {
+		resp.header[k] = v
 	}
 
 	// Logged and reported before the client sees the answer, so that a

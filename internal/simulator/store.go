@@ -50,7 +50,7 @@ type store struct {
 	objs   map[string]map[string]*object
 	seq    int64
 	userID string
-	appID  string // the id of the "application" behind API tokens (versions' who)
+	appID  string // the id of the "application" behind API tokens (their JWT claim, versions' who)
 	users  map[string]knownUser
 	now    func() time.Time
 
@@ -58,9 +58,27 @@ type store struct {
 	// the plan of organizations created from now on, plans each one's.
 	enterprise bool
 	plans      map[string]bool
+
+	// maskSecrets renders fSecret attributes masked (see maskSecret).
+	maskSecrets bool
+
+	// Indexes, kept up to date by every store operation, so that reads do
+	// not scan: byRel finds the objects whose to-one relationship points at
+	// an object, byEmail the memberships of an email (lower case).
+	byRel   map[relKey]map[string]*object
+	byEmail map[string]map[string]*object
+	// gen counts changes; the caller's view is computed once per change.
+	gen  int64
+	view *view
+	// scanned counts the objects visited to answer a request (tests check
+	// that a read's cost does not grow with the store).
+	scanned int64
 }
 
-func newStore(enterprise bool) *store {
+// relKey names the objects of typ whose relationship rel points at target.
+type relKey struct{ typ, rel, target string }
+
+func newStore(enterprise, maskSecrets bool) *store {
 	st := &store{
 		objs:       map[string]map[string]*object{},
 		appID:      newID(),
@@ -68,6 +86,10 @@ func newStore(enterprise bool) *store {
 		now:        time.Now,
 		enterprise: enterprise,
 		plans:      map[string]bool{},
+
+		maskSecrets: maskSecrets,
+		byRel:       map[relKey]map[string]*object{},
+		byEmail:     map[string]map[string]*object{},
 	}
 	for _, e := range entities {
 		st.objs[e.typ] = map[string]*object{}
@@ -119,24 +141,83 @@ func (st *store) insert(o *object) {
 	o.attrs["created_at"] = ts
 	o.attrs["updated_at"] = ts
 	st.objs[o.typ][o.id] = o
+	st.index(o, true)
+	st.gen++
+}
+
+// put stores cur, a changed copy of the stored old (same type and id), in
+// its place. Every change of a stored object goes through put (or insert
+// and delete), which keeps the indexes right.
+func (st *store) put(old, cur *object) {
+	if prev := st.objs[old.typ][old.id]; prev != nil {
+		st.index(prev, false)
+	}
+	st.objs[cur.typ][cur.id] = cur
+	st.index(cur, true)
+	st.gen++
+}
+
+// index adds o to the indexes, or removes it.
+func (st *store) index(o *object, add bool) {
+	for rel, target := range o.rels {
+		if target == "" {
+			continue
+		}
+		k := relKey{o.typ, rel, target}
+		if add {
+			if st.byRel[k] == nil {
+				st.byRel[k] = map[string]*object{}
+			}
+			st.byRel[k][o.id] = o
+		} else if set := st.byRel[k]; set != nil {
+			delete(set, o.id)
+			if len(set) == 0 {
+				delete(st.byRel, k)
+			}
+		}
+	}
+	if o.typ != "memberships" {
+		return
+	}
+	email := strings.ToLower(o.str("user_email"))
+	if add {
+		if st.byEmail[email] == nil {
+			st.byEmail[email] = map[string]*object{}
+		}
+		st.byEmail[email][o.id] = o
+	} else if set := st.byEmail[email]; set != nil {
+		delete(set, o.id)
+		if len(set) == 0 {
+			delete(st.byEmail, email)
+		}
+	}
 }
 
 // all returns the objects of a type in creation order.
 func (st *store) all(typ string) []*object {
-	out := slices.Collect(maps.Values(st.objs[typ]))
+	return st.sorted(st.objs[typ])
+}
+
+// sorted returns a set of objects in creation order.
+func (st *store) sorted(set map[string]*object) []*object {
+	out := slices.Collect(maps.Values(set))
+	st.scanned += int64(len(out))
 	slices.SortFunc(out, func(a, b *object) int { return int(a.seq - b.seq) })
 	return out
 }
 
-// where returns the objects of typ whose to-one relationship rel is id.
+// where returns the objects of typ whose to-one relationship rel is id, in
+// creation order.
 func (st *store) where(typ, rel, id string) []*object {
-	var out []*object
-	for _, o := range st.all(typ) {
-		if o.rels[rel] == id {
-			out = append(out, o)
-		}
+	if id == "" {
+		return nil
 	}
-	return out
+	return st.sorted(st.byRel[relKey{typ, rel, id}])
+}
+
+// count is len(where(typ, rel, id)), in constant time.
+func (st *store) count(typ, rel, id string) int {
+	return len(st.byRel[relKey{typ, rel, id}])
 }
 
 // relIDs returns the ids a relationship of o points at (existing objects only).
@@ -148,10 +229,8 @@ func (st *store) relIDs(o *object, r *relDef) []string {
 			out = append(out, t.id)
 		}
 	case r.target == "versions":
-		for _, v := range st.all("versions") {
-			if v.attrs["resource_type"] == o.typ && v.attrs["resource_id"] == o.id {
-				out = append(out, v.id)
-			}
+		for _, v := range st.where("versions", versionOf, key(o.typ, o.id)) {
+			out = append(out, v.id)
 		}
 	default:
 		for _, t := range st.where(r.target, r.inverse, o.id) {
@@ -167,6 +246,8 @@ func (st *store) delete(o *object, who map[string]any) {
 		return
 	}
 	delete(st.objs[o.typ], o.id)
+	st.index(o, false)
+	st.gen++
 	e := entityByType[o.typ]
 	if e.versioned {
 		st.recordVersion(o, "destroy", destroyChanges(e, o), who)
@@ -176,28 +257,45 @@ func (st *store) delete(o *object, who map[string]any) {
 	}
 }
 
-// visibleOrgs are the organizations where the signed-in user has a membership.
-func (st *store) visibleOrgs() map[string]bool {
-	email := st.userEmail()
-	out := map[string]bool{}
-	for _, m := range st.objs["memberships"] {
-		if strings.EqualFold(m.str("user_email"), email) {
-			out[m.rels["organization"]] = true
-		}
-	}
-	return out
+// view is what the signed-in user's memberships give them: the
+// organizations they see, those where they are admin or owner, and their
+// memberships. Computed once per change of the store.
+type view struct {
+	gen         int64
+	orgs        map[string]bool    // organizations with a membership of theirs
+	admin       map[string]bool    // ... with an admin role
+	owned       map[string]bool    // ... that they own
+	memberships map[string]*object // organization id -> their membership
 }
 
-// userMembership is the signed-in user's membership in an organization.
-func (st *store) userMembership(orgID string) *object {
-	email := st.userEmail()
-	for _, m := range st.objs["memberships"] {
-		if m.rels["organization"] == orgID && strings.EqualFold(m.str("user_email"), email) {
-			return m
+// caller returns the signed-in user's view, computed from their memberships
+// only (the email index), never from the whole store.
+func (st *store) caller() *view {
+	if st.view != nil && st.view.gen == st.gen {
+		return st.view
+	}
+	v := &view{gen: st.gen, orgs: map[string]bool{}, admin: map[string]bool{}, owned: map[string]bool{}, memberships: map[string]*object{}}
+	for _, m := range st.byEmail[strings.ToLower(st.userEmail())] {
+		st.scanned++
+		org := m.rels["organization"]
+		v.orgs[org] = true
+		v.memberships[org] = m
+		if m.attrs["owner"] == true {
+			v.owned[org] = true
+		}
+		if role := st.get("roles", m.rels["role"]); role != nil && role.str("kind") == "admin" {
+			v.admin[org] = true
 		}
 	}
-	return nil
+	st.view = v
+	return v
 }
+
+// visibleOrgs are the organizations where the signed-in user has a membership.
+func (st *store) visibleOrgs() map[string]bool { return st.caller().orgs }
+
+// userMembership is the signed-in user's membership in an organization.
+func (st *store) userMembership(orgID string) *object { return st.caller().memberships[orgID] }
 
 // knownUser looks a user up by email (the signed-in user included).
 func (st *store) knownUser(email string) (knownUser, bool) {
@@ -208,7 +306,20 @@ func (st *store) knownUser(email string) (knownUser, bool) {
 	return k, ok
 }
 
-// rederive recomputes every derived attribute (cheap at simulator scale).
+// rederiveAround recomputes the derived attributes an API write of o can
+// change: its own and, for a membership profile, its members'.
+func (st *store) rederiveAround(o *object) {
+	if e := entityByType[o.typ]; e.derive != nil {
+		e.derive(st, o)
+	}
+	if o.typ == "membership_profiles" {
+		for _, m := range st.where("memberships", "membership_profile", o.id) {
+			deriveTestEnabled(st, m)
+		}
+	}
+}
+
+// rederive recomputes every derived attribute (after out-of-band changes).
 func (st *store) rederive() {
 	for _, e := range entities {
 		if e.derive == nil {
@@ -222,20 +333,30 @@ func (st *store) rederive() {
 
 // --- versions ---
 
-// whoToken is the "who" of a change made through an API token.
+// whoToken is the "who" of a change made through an API token: the
+// application claim of the token (see tokenClaims), as the spec's
+// description of who says ("only showed when it's from a JWT token"; its
+// example is {"application": {"id", "kind", "public"}}).
 func (st *store) whoToken() map[string]any {
-	return map[string]any{"application": map[string]any{"id": st.appID, "kind": "integration", "public": false}}
+	return map[string]any{"application": map[string]any{"id": st.appID, "kind": "user", "public": false}}
 }
 
-// whoDashboard is the "who" of an out-of-band change made with the test hooks.
+// dashboardAppID is the application behind the Dashboard's tokens.
+var dashboardAppID = newID()
+
+// whoDashboard is the "who" of an out-of-band change made with the test
+// hooks, as if in the Dashboard. The Dashboard calls the API with a JWT of
+// its own, whose application kind is "dashboard" (source: a Dashboard token
+// decoded in commercelayer-js-auth's jwtDecode.spec.ts). Assumption: its
+// changes carry that application as who.
 func whoDashboard() map[string]any {
-	return map[string]any{"user": map[string]any{"email": "dashboard@example.com"}}
+	return map[string]any{"application": map[string]any{"id": dashboardAppID, "kind": "dashboard", "public": false}}
 }
 
 // replace stores cur in place of old as a change made by who, with a new
 // updated_at and, for versioned types, a version if anything changed.
 func (st *store) replace(old, cur *object, who map[string]any) {
-	st.objs[cur.typ][cur.id] = cur
+	st.put(old, cur)
 	e := entityByType[cur.typ]
 	changes := diff(e, old, cur)
 	if len(changes) == 0 {
@@ -247,12 +368,16 @@ func (st *store) replace(old, cur *object, who map[string]any) {
 	}
 }
 
+// versionOf is the index key of a version's object (key(typ, id)); not a
+// relationship of the API, so never rendered.
+const versionOf = "_version_of"
+
 func (st *store) recordVersion(o *object, event string, changes map[string]any, who map[string]any) {
 	v := &object{typ: "versions", org: o.orgID(), attrs: map[string]any{
 		"resource_type": o.typ, "resource_id": o.id, "event": event,
 		"changes": changes, "who": who,
 		"reference": nil, "reference_origin": nil, "metadata": nil,
-	}}
+	}, rels: map[string]string{versionOf: key(o.typ, o.id)}}
 	st.insert(v)
 }
 

@@ -42,6 +42,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.DurationVar(&opts.TokenTTL, "token-ttl", simulator.DefaultTokenTTL, "lifetime of access tokens")
 	fs.BoolVar(&opts.RateLimits, "rate-limits", false, "enforce the published rate limits (429 with Retry-After)")
 	fs.StringVar(&opts.UserEmail, "user-email", "", "email of the signed-in user (default owner@example.com)")
+	fs.BoolVar(&opts.MaskSecrets, "mask-secrets", false, "render identity providers' client_secret masked instead of in clear")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

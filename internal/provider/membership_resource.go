@@ -56,9 +56,9 @@ var membershipEntity = &entity[membershipModel]{
 		{name: "user_email", filter: "user_email_eq", description: "Only the membership of this exact email address.", key: true},
 		{name: "user_email_contains", filter: "user_email_i_cont", description: "Only memberships whose email contains this text (case-insensitive), e.g. `@example.com`."},
 	},
-	schema:  membershipSchema,
-	write:   writeMembership,
-	read:    readMembership,
+	schema: membershipSchema,
+	write:  writeMembership,
+	read:   readMembership,
 	// The API derives test_enabled from the profile's scope too, which may
 	// change in the same apply: any update may change it.
 	derived: map[string][]string{"effective_test_enabled": {anyChange}},

@@ -102,11 +102,11 @@ func organizationSettingsSchema() map[string]schema.Attribute {
 }
 
 var organizationEntity = &entity[organizationModel]{
-	name:       "organization",
-	apiType:    "organizations",
+	name:    "organization",
+	apiType: "organizations",
 	// The built-in roles come with the organization: reading them with it
 	// gives their ids without a lookup that a plan would defer.
-	include: []string{"roles"},
+	include:    []string{"roles"},
 	naturalKey: []keyPart{{api: "name", filter: "name_eq"}},
 	filters: []filterArg{
 		{name: "slug", filter: "slug_eq", description: "Only the organization with this slug.", key: true},

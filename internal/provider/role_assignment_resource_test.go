@@ -186,3 +186,52 @@ func captureInto(m map[string]string, key, addr string) resource.TestCheckFunc {
 		return nil
 	})
 }
+
+// A role assignment whose create fails part-way saves nothing (so it is not
+// tainted, which would revoke what succeeded); the grants it made carry its
+// mark, and the next apply adopts them and finishes the job: no grant
+// revoked, none made twice, no orphan.
+func TestAccRoleAssignmentFinishesAfterFailure(t *testing.T) {
+	env := newTestEnv(t)
+	env.needSim() // counts requests
+	assignment := func(entities string) string {
+		return env.config(`
+resource "clprovisioning_organization" "org" { name = "Exactly Once Org" }
+resource "clprovisioning_membership" "person" {
+  count           = 3
+  organization_id = clprovisioning_organization.org.id
+  user_email      = "grantee${count.index}@example.com"
+  role_id         = clprovisioning_organization.org.read_only_role_id
+}
+resource "clprovisioning_api_credential" "dashboard_app" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Orders app"
+  kind            = "orders"
+}
+resource "clprovisioning_role_assignment" "people" {
+  api_credential_id = clprovisioning_api_credential.dashboard_app.id
+  role_id           = clprovisioning_organization.org.read_only_role_id
+  entity_type       = "membership"
+  entity_ids        = %s
+}
+`, entities)
+	}
+	env.test(resource.TestCase{Steps: []resource.TestStep{
+		{
+			// "zzzzzzzzzz" sorts last: the two real grants are made, then
+			// this one fails.
+			Config:      assignment(`concat(clprovisioning_membership.person[*].id, ["zzzzzzzzzz"])`),
+			ExpectError: regexp.MustCompile(`(?s)Could not assign the role to membership zzzzzzzzzz`),
+		},
+		{
+			PreConfig: env.resetLog,
+			Config:    assignment(`clprovisioning_membership.person[*].id`),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("clprovisioning_role_assignment.people", "application_membership_ids.%", "3"),
+				env.calls("DELETE", "/api/application_memberships", 0),
+				env.calls("POST", "/api/application_memberships", 0), // the three were made by the failed run
+				env.exactlyWhatStateKnows,
+			),
+		},
+	}})
+}

@@ -339,6 +339,9 @@ func (c *call) create() *response {
 	if errs := w.run(); len(errs) > 0 {
 		return errorResponse(errs...)
 	}
+	// What the caller may see now includes what the create made (a new
+	// organization's roles, its owner membership).
+	c.v = c.st.caller()
 	return c.show(e, w.o, http.StatusCreated)
 }
 

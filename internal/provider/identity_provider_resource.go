@@ -69,6 +69,7 @@ var identityProviderEntity = &entity[identityProviderResourceModel]{
 	permission: "to be an owner of the organization, on an Enterprise plan",
 	filters: []filterArg{
 		{name: "name", filter: "name_eq", description: "Only the identity provider with exactly this name.", key: true},
+		{name: "status", filter: "status_eq", description: "Only identity providers with this status: `pending`, `verified` or `error`."},
 	},
 	schema:    identityProviderSchema,
 	derived:   map[string][]string{"txt_record": {"domains"}, "disabled_at": {"enabled"}},

@@ -22,7 +22,7 @@ func TestIncludedFields(t *testing.T) {
 		want    map[string]string
 	}{
 		{"memberships", []string{"organization", "role", "membership_profile"},
-			map[string]string{"organizations": "name", "roles": "name", "membership_profiles": "name"}},
+			map[string]string{"organizations": "name", "roles": "kind", "membership_profiles": "name"}},
 		{"identity_providers", []string{"user"}, map[string]string{"users": "first_name"}},
 		{"roles", []string{"organization", "roles"}, map[string]string{"organizations": "name"}}, // never the primary type
 		{"memberships", []string{"organization", "role.organization"}, nil},                      // nested: none
@@ -37,7 +37,7 @@ func TestIncludedFields(t *testing.T) {
 		t.Errorf("off: %v", got)
 	}
 	got := encodeQueryFields(map[string]string{"id_in": "a,b"}, nil, []string{"organization", "role"},
-		map[string]string{"roles": "name", "organizations": "name"}, 1)
+		map[string]string{"roles": "kind", "organizations": "name"}, 1)
 	const want = "filter[q][id_in]=a,b&include=organization,role&fields[organizations]=name&fields[roles]=name&page[number]=1&page[size]=25"
 	if got != want {
 		t.Fatalf("query = %s, want %s", got, want)

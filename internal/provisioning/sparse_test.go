@@ -38,7 +38,7 @@ func TestIncludedFields(t *testing.T) {
 	}
 	got := encodeQueryFields(map[string]string{"id_in": "a,b"}, nil, []string{"organization", "role"},
 		map[string]string{"roles": "kind", "organizations": "name"}, 1)
-	const want = "filter[q][id_in]=a,b&include=organization,role&fields[organizations]=name&fields[roles]=name&page[number]=1&page[size]=25"
+	const want = "filter[q][id_in]=a,b&include=organization,role&fields[organizations]=name&fields[roles]=kind&page[number]=1&page[size]=25"
 	if got != want {
 		t.Fatalf("query = %s, want %s", got, want)
 	}

@@ -79,20 +79,21 @@ func withCommon(attrs map[string]schema.Attribute) map[string]schema.Attribute {
 	}
 	attrs["reference"] = schema.StringAttribute{
 		Optional:            true,
-		MarkdownDescription: "Any external identifier for the object (for example an ERP or CRM id). Removing it clears it.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		MarkdownDescription: "Any external identifier for the object (for example an ERP or CRM id), on one line. Removing it clears it.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
 	}
 	attrs["reference_origin"] = schema.StringAttribute{
 		Optional:            true,
-		MarkdownDescription: "The third-party system that defines `reference`. Removing it clears it.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		MarkdownDescription: "The third-party system that defines `reference`, on one line. Removing it clears it.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
 	}
 	attrs["metadata"] = schema.MapAttribute{
 		Optional:    true,
 		ElementType: types.StringType,
-		MarkdownDescription: "Key-value pairs attached to the object. Values set outside Terraform that are not strings " +
-			"show as their JSON text. Removing the map clears it; an empty map is not allowed (omit it instead).",
-		Validators: []validator.Map{mapvalidator.SizeAtLeast(1)},
+		MarkdownDescription: "Key-value pairs attached to the object; every value is a string (`\"\"` for an empty one, " +
+			"never null). Values set outside Terraform that are not strings show as their JSON text. Removing the map " +
+			"clears it; an empty map is not allowed (omit it instead).",
+		Validators: []validator.Map{mapvalidator.SizeAtLeast(1), metadataValues{}},
 	}
 	return attrs
 }

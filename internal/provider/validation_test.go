@@ -78,8 +78,10 @@ type badInput struct {
 	message string // the detail (" … " for text left out): names the attribute and what is allowed
 }
 
-// badInputs are the inputs that used to reach the API (or fail at apply
-// with a conversion error) and are now refused by `terraform plan`.
+// badInputs are refused by `terraform plan`. All but one used to pass the
+// plan and reach the API (or, for null metadata values, fail at apply with a
+// value conversion error); "token_url without a host" was refused before
+// too, but without saying why.
 var badInputs = []badInput{
 	// metadata values are strings, never null.
 	{name: "metadata null value", typ: "organization", args: map[string]string{"metadata": `{ a = null }`}, at: "metadata",

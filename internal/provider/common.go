@@ -154,9 +154,9 @@ func sameInMeaning[A interface{ GetType() attr.Type }](ctx context.Context, conf
 			if errP != nil || errS != nil {
 				return false
 			}
-			pf, okP := pv.(filtersValue)
-			sf, okS := sv.(filtersValue)
-			if !okP || !okS || pf.IsNull() || sf.IsNull() {
+			pf, isP := pv.(filtersValue)
+			sf, isS := sv.(filtersValue)
+			if !isP || !isS || pf.IsNull() || sf.IsNull() {
 				return false
 			}
 			if same, diags := pf.DynamicSemanticEquals(ctx, sf); !same || diags.HasError() {

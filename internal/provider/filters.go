@@ -490,9 +490,8 @@ func filterValueProblem(matcher string, raw attr.Value) string {
 		if !ok || len(elems) == 0 {
 			return fmt.Sprintf(want+"; got %s.", matcher, describeValue(v))
 		}
-		for i, e := range elems {
-			e, known := concrete(e)
-			if known && !isScalar(e) {
+		for i, raw := range elems {
+			if e, settled := concrete(raw); settled && !isScalar(e) {
 				return fmt.Sprintf(want+"; element %d is %s.", matcher, i, describeValue(e))
 			}
 		}

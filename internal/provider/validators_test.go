@@ -152,8 +152,12 @@ func TestMetadataValuesValidator(t *testing.T) {
 		}, resp)
 		var out []string
 		for _, d := range resp.Diagnostics.Errors() {
-			p := d.(interface{ Path() path.Path }).Path()
-			out = append(out, p.String()+" | "+d.Detail())
+			withPath, ok := d.(interface{ Path() path.Path })
+			if !ok {
+				out = append(out, "(no path) | "+d.Detail())
+				continue
+			}
+			out = append(out, withPath.Path().String()+" | "+d.Detail())
 		}
 		return out
 	}

@@ -51,9 +51,10 @@ type entity[M any] struct {
 	// than create a duplicate; a create refused because the object exists
 	// names the one found. Nil: no natural key (the object is never adopted).
 	naturalKey []keyPart
-	// keyUnique: the API itself refuses a second object with the natural key
-	// (so a create needs no lookup before its POST).
-	keyUnique bool
+	// lookFirst: the API accepts a second object with the natural key, so a
+	// create looks the key up before its POST to find one an interrupted run
+	// made (where the API refuses duplicates, its refusal tells).
+	lookFirst bool
 
 	// singleton is the path of an object that exists once per user and has
 	// no id in its path (the user): create adopts it with one PATCH of every

@@ -251,9 +251,10 @@ func (e *testEnv) remote(typ string, id *string, attr string, want any) resource
 	}
 }
 
-// callsTo checks the number of requests of the method whose path starts
+// callOnce checks that one request was made of the method whose path starts
 // with prefix and ends with suffix (e.g. "/api/memberships/", "/resend").
-func (e *testEnv) callsTo(method, prefix, suffix string, want int) resource.TestCheckFunc {
+func (e *testEnv) callOnce(method, prefix, suffix string) resource.TestCheckFunc {
+	const want = 1
 	return func(*terraform.State) error {
 		if e.sim == nil {
 			return nil

@@ -65,7 +65,6 @@ var identityProviderEntity = &entity[identityProviderResourceModel]{
 	apiType:    "identity_providers",
 	include:    []string{"user"},
 	naturalKey: []keyPart{{api: "name", filter: "name_eq"}},
-	keyUnique:  true,
 	permission: "to be an owner of the organization, on an Enterprise plan",
 	filters: []filterArg{
 		{name: "name", filter: "name_eq", description: "Only the identity provider with exactly this name.", key: true},

@@ -46,7 +46,6 @@ var membershipEntity = &entity[membershipModel]{
 		// The filter narrows; the case-insensitive comparison decides.
 		{api: "user_email", filter: "user_email_i_cont", fold: true},
 	},
-	keyUnique: true,
 	filters: []filterArg{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only memberships of this organization.", key: true},
 		{name: "role_id", filter: "role_id_eq", description: "Only memberships with this role."},

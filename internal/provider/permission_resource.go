@@ -42,7 +42,6 @@ var permissionEntity = &entity[permissionModel]{
 	apiType:    "permissions",
 	include:    []string{"role", "organization"},
 	naturalKey: []keyPart{{api: "role", filter: "role_id_eq"}, {api: "subject", filter: "subject_eq"}},
-	keyUnique:  true,
 	filters:    permissionFilters,
 	listPath: func(values map[string]string) (string, map[string]string) {
 		filters := map[string]string{}

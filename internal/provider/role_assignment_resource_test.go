@@ -83,7 +83,7 @@ resource "clprovisioning_application_membership" "foreign" {
 				env.calls("POST", "/api/application_memberships", 2),
 				// the check for existing application memberships, and the application's organization
 				env.calls("GET", "/api/application_memberships", 1),
-				env.calls("GET", "/api/api_credentials", 1),
+				env.calls("GET", "/api/api_credentials/", 1),
 			),
 		},
 		{

@@ -46,7 +46,8 @@ var membershipEntity = &entity[membershipModel]{
 		// The filter narrows; the case-insensitive comparison decides.
 		{api: "user_email", filter: "user_email_i_cont", fold: true},
 	},
-	keyUnique: true,
+	keyUnique:   true,
+	displayName: func(r *jsonapi.Resource) string { return r.String("user_email") },
 	filters: []filterArg{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only memberships of this organization.", key: true},
 		{name: "role_id", filter: "role_id_eq", description: "Only memberships with this role."},
@@ -56,9 +57,9 @@ var membershipEntity = &entity[membershipModel]{
 		{name: "user_email", filter: "user_email_eq", description: "Only the membership of this exact email address.", key: true},
 		{name: "user_email_contains", filter: "user_email_i_cont", description: "Only memberships whose email contains this text (case-insensitive), e.g. `@example.com`."},
 	},
-	schema:  membershipSchema,
-	write:   writeMembership,
-	read:    readMembership,
+	schema: membershipSchema,
+	write:  writeMembership,
+	read:   readMembership,
 	// The API derives test_enabled from the profile's scope too, which may
 	// change in the same apply: any update may change it.
 	derived: map[string][]string{"effective_test_enabled": {anyChange}},

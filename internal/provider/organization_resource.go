@@ -102,12 +102,15 @@ func organizationSettingsSchema() map[string]schema.Attribute {
 }
 
 var organizationEntity = &entity[organizationModel]{
-	name:       "organization",
-	apiType:    "organizations",
+	name:    "organization",
+	apiType: "organizations",
 	// The built-in roles come with the organization: reading them with it
 	// gives their ids without a lookup that a plan would defer.
-	include: []string{"roles"},
+	include:    []string{"roles"},
 	naturalKey: []keyPart{{api: "name", filter: "name_eq"}},
+	displayName: func(r *jsonapi.Resource) string {
+		return withDetail(r.String("name"), r.String("slug"))
+	},
 	filters: []filterArg{
 		{name: "slug", filter: "slug_eq", description: "Only the organization with this slug.", key: true},
 		{name: "name", filter: "name_eq", description: "Only organizations with exactly this name.", key: true},

@@ -50,12 +50,11 @@ func TestAccQueryGenerateConfig(t *testing.T) {
 	c.write("discover.tfquery.hcl", h.listConfig(""))
 	c.must("init", "-input=false", "-no-color")
 	out := c.must("query", "-no-color", "-generate-config-out=generated.tf")
-	t.Logf("query:\n%s", out)
 	generated, err := os.ReadFile(filepath.Join(c.dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("generated.tf:\n%s", generated)
+	t.Logf("terraform query:\n%s\ngenerated.tf:\n%s", out, generated)
 
 	total := 0
 	for _, n := range h.counts {
@@ -66,7 +65,13 @@ func TestAccQueryGenerateConfig(t *testing.T) {
 	if code != 2 || !strings.Contains(planOut, want) {
 		t.Fatalf("plan of the generated configuration: exit %d, want %q\n%s", code, want, planOut)
 	}
+	env.resetLog()
 	applyOut := c.must("apply", "-input=false", "-no-color", "-auto-approve")
+	for _, r := range env.sim.Requests() {
+		if r.Method != "GET" && r.Path != "/oauth/token" {
+			t.Errorf("importing changed something: %s %s\n%s", r.Method, r.Path, env.requestLog())
+		}
+	}
 	if !regexp.MustCompile(fmt.Sprintf(`Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed`, total)).MatchString(applyOut) {
 		t.Fatalf("apply:\n%s", applyOut)
 	}

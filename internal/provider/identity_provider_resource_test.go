@@ -289,7 +289,7 @@ func TestAccIdentityProviderWriteOnlySecretValidation(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*client_secret.*client_secret_wo`),
 			},
 			{
-				Config:      identityProviderWith(env, map[string]string{"client_secret": ""}, ""),
+				Config: identityProviderWith(env, map[string]string{"client_secret": ""}, ""),
 				// Neither: only an existing (imported) identity provider may leave its secret out.
 				ExpectError: regexp.MustCompile(`(?s)Missing client secret.*Creating an identity provider needs its client secret`),
 			},

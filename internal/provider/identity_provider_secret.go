@@ -21,7 +21,9 @@ func (secretKeptWhenOmitted) Description(context.Context) string {
 	return "when omitted: kept as it is, or null with client_secret_wo"
 }
 
-func (m secretKeptWhenOmitted) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m secretKeptWhenOmitted) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (secretKeptWhenOmitted) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {

@@ -42,6 +42,7 @@ func value(attr string, v knownvalue.Check) querycheck.KnownValueCheck {
 // identities, display names and (with include_resource) the objects, with
 // no secret; filters narrow the lists as the plural data sources do.
 func TestAccListResources(t *testing.T) {
+	skipBelowCLI(t, "1.14.0", "list resources and terraform query")
 	env := newTestEnv(t)
 	h := newHandMade(t, env, "Listed Brand")
 	addr := func(typ string) string { return "clprovisioning_" + typ + "." + typ }
@@ -196,6 +197,7 @@ list "clprovisioning_organization" "by_name" {
 // A list longer than a page is read 25 at a time, every page, and a
 // `limit` caps what is shown.
 func TestAccListResourcePages(t *testing.T) {
+	skipBelowCLI(t, "1.14.0", "list resources and terraform query")
 	env := newTestEnv(t)
 	env.needSim()
 	h := newHandMade(t, env, "Paged Brand")

@@ -144,9 +144,15 @@ func newHandMade(t *testing.T, env *testEnv, name string) *handMade {
 // listConfig is a `list` block per listable type over the hand-made
 // organization (identity providers by name: they belong to a user).
 func (h *handMade) listConfig(extra string) string {
+	return h.listConfigFor(fmt.Sprintf("%q", h.org), extra)
+}
+
+// listConfigFor is listConfig with the organization's id given as an HCL
+// expression (var.organization_id, as the migration guide writes it).
+func (h *handMade) listConfigFor(orgID, extra string) string {
 	var b strings.Builder
 	for _, typ := range listableTypes {
-		filter := fmt.Sprintf("organization_id = %q", h.org)
+		filter := "organization_id = " + orgID
 		switch typ {
 		case "organization":
 			filter = fmt.Sprintf("slug = %q", h.slug)

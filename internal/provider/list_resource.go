@@ -67,7 +67,8 @@ func (l *listResource[M]) ListResourceConfigSchema(_ context.Context, _ list.Lis
 		MarkdownDescription: fmt.Sprintf("Finds existing %s objects for `terraform query` (Terraform 1.14 and later), "+
 			"optionally narrowed by the arguments below (the same as the `clprovisioning_%s` data source's); "+
 			"with no argument it finds every one the credentials can see. Each result is identified by the object's `id` "+
-			"and shown by a name a person recognises (an e-mail, a name, an application and a person). "+
+			"and shown by a name a person recognises: the e-mail of a membership, the role and subject of a permission, "+
+			"the application and the person or profile of an application membership, otherwise a name. "+
 			"`terraform query -generate-config-out=FILE` writes a `clprovisioning_%s` resource and an `import` block for each.",
 			l.entity.title(), l.entity.apiType, l.entity.name),
 		Attributes: attrs,

@@ -120,7 +120,10 @@ func membershipSchema() schema.Schema {
 			Optional: true,
 			MarkdownDescription: "A trigger of the resource, never sent to the API (and null in data sources). Any change of its " +
 				"value (a date, a counter) re-sends the invitation email of a `pending` membership. Setting it when creating the membership sends nothing " +
-				"extra (creating already invites); for an `active` membership a change only warns.",
+				"extra (creating already invites); for an `active` membership a change only warns. It works on every supported " +
+				"Terraform version; from Terraform 1.14 on, the `clprovisioning_membership_resend_invitation` action does the same " +
+				"without a value to keep changing (`terraform apply -invoke=...`, or an `action_trigger`), and fails instead of warning " +
+				"when the membership is already active.",
 		},
 	})
 	for k, v := range accessScopeAttributes("member") {

@@ -46,10 +46,16 @@ func TestAccQueryGenerateConfig(t *testing.T) {
 	env := newTestEnv(t)
 	h := newHandMade(t, env, "Blue Brand")
 
-	c.write("main.tf", env.provider)
-	c.write("discover.tfquery.hcl", h.listConfig(""))
+	// As the migration guide does it: the organization's id is a variable.
+	c.write("main.tf", env.provider+`
+variable "organization_id" {
+  type = string
+}
+`)
+	c.write("discover.tfquery.hcl", h.listConfigFor("var.organization_id", ""))
 	c.must("init", "-input=false", "-no-color")
-	out := c.must("query", "-no-color", "-generate-config-out=generated.tf")
+	orgVar := "-var=organization_id=" + h.org
+	out := c.must("query", "-no-color", orgVar, "-generate-config-out=generated.tf")
 	generated, err := os.ReadFile(filepath.Join(c.dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
@@ -60,13 +66,13 @@ func TestAccQueryGenerateConfig(t *testing.T) {
 	for _, n := range h.counts {
 		total += n
 	}
-	planOut, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
+	planOut, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode", orgVar)
 	want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", total)
 	if code != 2 || !strings.Contains(planOut, want) {
 		t.Fatalf("plan of the generated configuration: exit %d, want %q\n%s", code, want, planOut)
 	}
 	env.resetLog()
-	applyOut := c.must("apply", "-input=false", "-no-color", "-auto-approve")
+	applyOut := c.must("apply", "-input=false", "-no-color", "-auto-approve", orgVar)
 	for _, r := range env.sim.Requests() {
 		if r.Method != "GET" && r.Path != "/oauth/token" {
 			t.Errorf("importing changed something: %s %s\n%s", r.Method, r.Path, env.requestLog())
@@ -75,7 +81,7 @@ func TestAccQueryGenerateConfig(t *testing.T) {
 	if !regexp.MustCompile(fmt.Sprintf(`Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed`, total)).MatchString(applyOut) {
 		t.Fatalf("apply:\n%s", applyOut)
 	}
-	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode", orgVar); code != 0 {
 		t.Fatalf("plan after the apply: exit %d, want no changes\n%s", code, out)
 	}
 }

@@ -55,16 +55,16 @@ func ephemeralPlanned() bool {
 }
 
 // skipBelowCLI skips a test before it builds anything when the CLI of the
-// acceptance tests is older than min (OpenTofu counts as Terraform of its
+// acceptance tests is older than oldest (OpenTofu counts as Terraform of its
 // own version, as tfversion does); why names the feature.
-func skipBelowCLI(t *testing.T, min, why string) {
+func skipBelowCLI(t *testing.T, oldest, why string) {
 	t.Helper()
 	openTofu()
 	if os.Getenv("TF_ACC") == "" || cliVersion == nil {
 		return // the test case skips or fails by itself
 	}
-	if cliVersion.LessThan(version.Must(version.NewVersion(min))) {
-		t.Skipf("%s need Terraform %s or later; the CLI is %s", why, min, cliVersion)
+	if cliVersion.LessThan(version.Must(version.NewVersion(oldest))) {
+		t.Skipf("%s need Terraform %s or later; the CLI is %s", why, oldest, cliVersion)
 	}
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"testing"
 
@@ -82,7 +83,7 @@ func TestAccListResources(t *testing.T) {
 	found = append(found, queryCheckFunc(func() error {
 		for _, r := range env.sim.Requests() {
 			q, _ := url.ParseQuery(r.Query)
-			if r.Path != "/oauth/token" && (r.Method != "GET" || q.Get("page[size]") != "25") {
+			if r.Path != "/oauth/token" && (r.Method != http.MethodGet || q.Get("page[size]") != "25") {
 				return fmt.Errorf("a query made %s %s?%s; want only list pages of 25\n%s", r.Method, r.Path, r.Query, env.requestLog())
 			}
 		}
@@ -214,7 +215,7 @@ func TestAccListResourcePages(t *testing.T) {
 		return queryCheckFunc(func() error {
 			got := 0
 			for _, r := range env.sim.Requests() {
-				if r.Method == "GET" && r.Path == "/api/memberships" {
+				if r.Method == http.MethodGet && r.Path == "/api/memberships" {
 					q, _ := url.ParseQuery(r.Query)
 					if q.Get("page[size]") != "25" || q.Get("filter[q][organization_id_eq]") != h.org {
 						return fmt.Errorf("unexpected list request %s?%s", r.Path, r.Query)

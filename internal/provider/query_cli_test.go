@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,8 +14,8 @@ import (
 )
 
 // requireTerraform skips a CLI test unless the CLI is Terraform (not
-// OpenTofu) of at least min, saying why.
-func (c *cli) requireTerraform(min, why string) {
+// OpenTofu) of at least oldest, saying why.
+func (c *cli) requireTerraform(oldest, why string) {
 	c.t.Helper()
 	out, code := c.run("version", "-json")
 	var v struct {
@@ -25,14 +26,14 @@ func (c *cli) requireTerraform(min, why string) {
 	}
 	first, _ := c.run("version")
 	if !strings.HasPrefix(first, "Terraform v") {
-		c.t.Skipf("%s: needs Terraform %s or later; %s is not Terraform", why, min, strings.SplitN(first, "\n", 2)[0])
+		c.t.Skipf("%s: needs Terraform %s or later; %s is not Terraform", why, oldest, strings.SplitN(first, "\n", 2)[0])
 	}
 	have, err := version.NewVersion(v.Version)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	if have.LessThan(version.Must(version.NewVersion(min))) {
-		c.t.Skipf("%s: needs Terraform %s or later, this is %s", why, min, v.Version)
+	if have.LessThan(version.Must(version.NewVersion(oldest))) {
+		c.t.Skipf("%s: needs Terraform %s or later, this is %s", why, oldest, v.Version)
 	}
 }
 
@@ -74,7 +75,7 @@ variable "organization_id" {
 	env.resetLog()
 	applyOut := c.must("apply", "-input=false", "-no-color", "-auto-approve", orgVar)
 	for _, r := range env.sim.Requests() {
-		if r.Method != "GET" && r.Path != "/oauth/token" {
+		if r.Method != http.MethodGet && r.Path != "/oauth/token" {
 			t.Errorf("importing changed something: %s %s\n%s", r.Method, r.Path, env.requestLog())
 		}
 	}

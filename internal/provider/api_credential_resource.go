@@ -23,7 +23,7 @@ import (
 // NewAPICredentialResource manages an API credential: an application that
 // reaches the Core API of an organization.
 func NewAPICredentialResource() resource.Resource {
-	return &jsonapiResource[apiCredentialModel]{entity: apiCredentialEntity}
+	return &jsonapiResource[apiCredentialResourceModel]{entity: apiCredentialResourceEntity}
 }
 
 type apiCredentialModel struct {

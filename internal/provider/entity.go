@@ -44,6 +44,10 @@ type entity[M any] struct {
 	// listPath, when set, chooses the list path and API filters from the
 	// filter arguments given (values has only those set).
 	listPath func(values map[string]string) (path string, apiFilters map[string]string)
+	// displayName is how a person recognises one object in a list
+	// (`terraform query`): an e-mail, a name, app + person... read from the
+	// object and the relationships it includes. Nil: its name (see display).
+	displayName func(r *jsonapi.Resource) string
 
 	// naturalKey identifies one object among its siblings (an organization's
 	// membership by e-mail, a role's permission by subject...). A create
@@ -211,6 +215,20 @@ func (e *entity[M]) list(ctx context.Context, c *provisioning.Client, values map
 		}
 	}
 	return found, nil
+}
+
+// display is the name a list shows for an object: the entity's displayName,
+// else its name, else its title and id.
+func (e *entity[M]) display(r *jsonapi.Resource) string {
+	if e.displayName != nil {
+		if s := e.displayName(r); s != "" {
+			return s
+		}
+	}
+	if s := r.String("name"); s != "" {
+		return s
+	}
+	return e.title() + " " + r.ID
 }
 
 // body builds the JSON:API document of a model for a create (everything set;

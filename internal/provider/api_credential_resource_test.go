@@ -82,7 +82,7 @@ resource "clprovisioning_api_credential" "test" {
 					// no GET of the new object; one list before the POST finds an
 					// object an interrupted run made (names are not unique in the API)
 					env.calls("GET", "/api/api_credentials/", 0),
-					env.callOnce("GET", "/api/api_credentials", "/api/api_credentials"),
+					env.callsTo("GET", "/api/api_credentials", "/api/api_credentials", 1),
 				),
 			},
 			{

@@ -42,7 +42,7 @@ var apiCredentialResourceEntity = &entity[apiCredentialResourceModel]{
 	apiType:     apiCredentialEntity.apiType,
 	include:     apiCredentialEntity.include,
 	naturalKey:  apiCredentialEntity.naturalKey,
-	keyUnique:   apiCredentialEntity.keyUnique,
+	lookFirst:   apiCredentialEntity.lookFirst,
 	filters:     apiCredentialEntity.filters,
 	derived:     apiCredentialEntity.derived,
 	displayName: apiCredentialEntity.displayName,

@@ -251,10 +251,9 @@ func (e *testEnv) remote(typ string, id *string, attr string, want any) resource
 	}
 }
 
-// callOnce checks that one request was made of the method whose path starts
+// callsTo checks the number of requests of the method whose path starts
 // with prefix and ends with suffix (e.g. "/api/memberships/", "/resend").
-func (e *testEnv) callOnce(method, prefix, suffix string) resource.TestCheckFunc {
-	const want = 1
+func (e *testEnv) callsTo(method, prefix, suffix string, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if e.sim == nil {
 			return nil

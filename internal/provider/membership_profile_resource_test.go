@@ -48,7 +48,7 @@ resource "clprovisioning_membership_profile" "test" {
 				// no GET of the new object; one list before the POST finds an
 				// object an interrupted run made (names are not unique in the API)
 				env.calls("GET", "/api/membership_profiles/", 0),
-				env.callOnce("GET", "/api/membership_profiles", "/api/membership_profiles"),
+				env.callsTo("GET", "/api/membership_profiles", "/api/membership_profiles", 1),
 			),
 		},
 		{

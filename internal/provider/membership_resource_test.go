@@ -137,7 +137,7 @@ resource "clprovisioning_membership" "test" {
   role_id           = data.clprovisioning_role.admin.id
   resend_invitation = "2026-11-24"`),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				env.callOnce("POST", "/api/memberships/", "/resend"),
+				env.callsTo("POST", "/api/memberships/", "/resend", 1),
 				env.calls("PATCH", "/api/memberships", 0),
 			),
 		},

@@ -40,7 +40,7 @@ resource "clprovisioning_role" "test" {
 				// no GET of the new object; one list before the POST finds an
 				// object an interrupted run made (names are not unique in the API)
 				env.calls("GET", "/api/roles/", 0),
-				env.callOnce("GET", "/api/roles", "/api/roles"),
+				env.callsTo("GET", "/api/roles", "/api/roles", 1),
 			),
 		},
 		{

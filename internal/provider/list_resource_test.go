@@ -5,7 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -252,4 +258,59 @@ list "clprovisioning_membership" "all" {
 			}},
 		},
 	})
+}
+
+// Every resource that can be imported has a list resource, whose arguments
+// are exactly the plural data source's filters.
+func TestListResourcesCoverResources(t *testing.T) {
+	ctx := context.Background()
+	p := New("test")().(provider.ProviderWithListResources)
+	lists := map[string]list.ListResource{}
+	for _, newList := range p.ListResources(ctx) {
+		l := newList()
+		var md fwresource.MetadataResponse
+		l.Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "clprovisioning"}, &md)
+		lists[md.TypeName] = l
+	}
+	for _, typ := range listableTypes {
+		l, ok := lists["clprovisioning_"+typ]
+		if !ok {
+			t.Errorf("clprovisioning_%s has no list resource", typ)
+			continue
+		}
+		var ls list.ListResourceSchemaResponse
+		l.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &ls)
+		var ds datasource.SchemaResponse
+		for _, newDS := range p.DataSources(ctx) {
+			d := newDS()
+			var md datasource.MetadataResponse
+			d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "clprovisioning"}, &md)
+			if md.TypeName == "clprovisioning_"+typ+"s" {
+				d.Schema(ctx, datasource.SchemaRequest{}, &ds)
+			}
+		}
+		var want, got []string
+		for name, a := range ds.Schema.Attributes {
+			if a.IsOptional() {
+				want = append(want, name)
+			}
+		}
+		for name := range ls.Schema.Attributes {
+			got = append(got, name)
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("clprovisioning_%s: list resource arguments %v, plural data source arguments %v", typ, got, want)
+		}
+	}
+	if len(lists) != len(listableTypes) {
+		t.Errorf("%d list resources, want %d", len(lists), len(listableTypes))
+	}
+	// The user is a singleton: there is nothing to list.
+	for _, e := range everyEntity(t) {
+		if _, ok := lists["clprovisioning_"+e.name]; !ok && e.name != "user" {
+			t.Errorf("clprovisioning_%s can be imported but has no list resource", e.name)
+		}
+	}
 }

@@ -47,6 +47,7 @@ func ProviderMain() error {
 			prof = f
 		}
 	}
+	provider.SilenceUnreadLogs() // as main.go does
 	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
 		Address: provider.Address,
 	})

@@ -130,8 +130,9 @@ func (p *clProvider) Configure(ctx context.Context, req provider.ConfigureReques
 		APIURL:       pick(cfg.APIURL, EnvAPIURL),
 		AuthURL:      pick(cfg.AuthURL, EnvAuthURL),
 		// Refreshes Terraform runs at once are read with one list call per
-		// 25 objects of a type (plain JSON:API filtering by id).
-		BatchWindow: provisioning.DefaultBatchWindow,
+		// 25 objects of a type (plain JSON:API filtering by id), collected
+		// for refreshBatchWindow (batch_window.go).
+		BatchWindow: refreshBatchWindow,
 		UserAgent: fmt.Sprintf("terraform-provider-clprovisioning/%s (+https://registry.terraform.io/providers/clprovisioning/clprovisioning) Terraform/%s",
 			p.version, req.TerraformVersion),
 	}

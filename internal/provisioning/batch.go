@@ -14,7 +14,8 @@ import (
 
 // Batched reads. Terraform refreshes up to 10 resources at once, each with
 // one Get. Gets of the same type and include that come within a very short
-// window of each other are answered by one list request,
+// window of each other are answered by one list request (a Get that comes
+// when none of its kind came within the window is sent at once),
 //
 //	GET /api/<type>?filter[q][id_in]=a,b,c&include=...&page[number]=1&page[size]=25
 //
@@ -59,6 +60,7 @@ type batcher struct {
 	onJoin func() // test hook: called after a caller joined a batch
 
 	mu      sync.Mutex
+	last    map[batchKey]time.Time // when a Get of the key last came
 	open    map[batchKey]*batch
 	refused map[string]bool // types whose list refused an id_in filter
 }
@@ -84,7 +86,7 @@ type batch struct {
 }
 
 func newBatcher(c *Client, window time.Duration) *batcher {
-	return &batcher{c: c, window: window, clock: realClock{}, open: map[batchKey]*batch{}, refused: map[string]bool{}}
+	return &batcher{c: c, window: window, clock: realClock{}, last: map[batchKey]time.Time{}, open: map[batchKey]*batch{}, refused: map[string]bool{}}
 }
 
 // accepts tells whether a Get goes through the batcher.
@@ -102,12 +104,21 @@ func (bt *batcher) accepts(typ, id string) bool {
 func (bt *batcher) get(ctx context.Context, typ, id string, include []string) (*jsonapi.Resource, error) {
 	key := batchKey{typ, strings.Join(include, ",")}
 	bt.mu.Lock()
+	// A Get that comes when no other of its key came within the window
+	// (a lone read, or the first of a burst) is sent at once: only reads
+	// that come while others are coming wait to be collected.
+	now := bt.clock.Now()
+	wait := bt.window
+	if last, ok := bt.last[key]; !ok || now.Sub(last) > bt.window {
+		wait = 0
+	}
+	bt.last[key] = now
 	b := bt.open[key]
 	if b == nil {
 		b = &batch{key: key, include: include, full: make(chan struct{}), done: make(chan struct{})}
 		b.ctx, b.cancel = context.WithCancel(context.WithoutCancel(ctx))
 		bt.open[key] = b
-		timer, stop := bt.clock.After(bt.window)
+		timer, stop := bt.clock.After(wait)
 		go bt.run(b, timer, stop)
 	}
 	if !slices.Contains(b.ids, id) {

@@ -215,6 +215,7 @@ func TestAccDriftCheckScript(t *testing.T) {
 	env := newTestEnv(t)
 	env.needSim()
 	c := newCLI(t)
+	c.useEnvironmentCredentials(env) // what the script lists is read with them
 	example := filepath.Join("..", "..", "examples", "drift-check")
 	main, err := os.ReadFile(filepath.Join(example, "main.tf"))
 	if err != nil {

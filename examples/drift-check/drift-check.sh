@@ -324,11 +324,14 @@ EOF
                    "role \(name_of(.role_id))" + (if .membership_id then "" else ", membership profile" end)
                  elif .type == "api_credentials" then "kind \(.kind)" + (if .mode then ", \(.mode)" else "" end)
                  elif .type == "permissions" then ("can " + (rights | if length == 0 then "nothing" else join(", ") end))
-                 elif .type == "identity_providers" then "domains \(.domains)"
+                 elif .type == "identity_providers" then
+                   "domains " + (if (.domains | type) == "array" then .domains | join(", ") else .domains // "" | tostring end)
                  else null end),
         pending: (if .type == "memberships" then .status == "pending" else null end),
         created_at
-      }]' "$work/inventory.json" >"$work/unmanaged.json" || fail "cannot compare what exists with the states"
+      }] | sort_by(.organization_id // "", ({memberships: 0, membership_profiles: 1, api_credentials: 2,
+        application_memberships: 3, roles: 4, permissions: 5, identity_providers: 6}[.type]), .name, .id)
+    ' "$work/inventory.json" >"$work/unmanaged.json" || fail "cannot compare what exists with the states"
 
   # Who made them, where the API keeps versions (memberships, permissions,
   # roles): one lookup per unmanaged object of those types.
@@ -409,7 +412,7 @@ else
   jq -r '
     def group_title: {memberships: "Memberships (people)", membership_profiles: "Membership profiles",
       api_credentials: "API credentials (applications)", application_memberships: "Application memberships (access to applications)",
-      roles: "Roles", permissions: "Permissions", identity_providers: "Identity providers (single sign-on, not tied to one organization)"}[.];
+      roles: "Roles", permissions: "Permissions", identity_providers: "Identity providers (single sign-on)"}[.];
     def order: {memberships: 0, membership_profiles: 1, api_credentials: 2, application_memberships: 3,
       roles: 4, permissions: 5, identity_providers: 6}[.];
     if .status == "clean" then
@@ -430,7 +433,7 @@ else
         "\ndrift-check: UNMANAGED: \($n) object\(if $n == 1 then "" else "s" end) in Commerce Layer " +
         "\(if $n == 1 then "is" else "are" end) in no Terraform state (listed with \(.inventory)).\n" +
         "Import each into a configuration (resource type and id below), or remove it.\n" +
-        ([.unmanaged | group_by(.organization_id // "")[] |
+        ([.unmanaged | group_by(.organization_id // "") | sort_by(.[0].organization_id == null)[] |
           (if .[0].organization_id then "\nOrganization \"\(.[0].organization // "?")\" (\(.[0].organization_id))"
            else "\nNot tied to an organization" end),
           (group_by(.type) | sort_by(.[0].type | order)[] |

@@ -154,7 +154,9 @@ func TestAccDriftCheckUnmanaged(t *testing.T) {
 	readOnly := fmt.Sprint(c.stateAttribute("clprovisioning_organization.brand", "read_only_role_id"))
 	create := func(typ string, attrs map[string]any, rels map[string]jsonapi.Relationship) string {
 		t.Helper()
-		rels["organization"] = jsonapi.ToOne("organizations", org)
+		if typ != "permissions" { // a permission's organization is its role's
+			rels["organization"] = jsonapi.ToOne("organizations", org)
+		}
 		r, err := env.client.Create(ctx, &jsonapi.Resource{Type: typ, Attributes: attrs, Relationships: rels})
 		if err != nil {
 			t.Fatalf("creating %s by hand: %v", typ, err)
@@ -212,8 +214,10 @@ func TestAccDriftCheckUnmanaged(t *testing.T) {
 	if inventory == "query" {
 		// The fallback finds the same.
 		_, fallback, code := c.driftCheck([]string{"DRIFT_INVENTORY=data-sources"}, ".")
-		if code != 2 || fallback.Inventory != "data-sources" || fmt.Sprint(fallback.Unmanaged) != fmt.Sprint(report.Unmanaged) {
-			t.Errorf("with the data sources: exit %d, %+v; with terraform query: %+v", code, fallback, report.Unmanaged)
+		a, _ := json.Marshal(fallback.Unmanaged)
+		b, _ := json.Marshal(report.Unmanaged)
+		if code != 2 || fallback.Inventory != "data-sources" || string(a) != string(b) {
+			t.Errorf("with the data sources: exit %d, inventory %q\n%s\nwith terraform query:\n%s", code, fallback.Inventory, a, b)
 		}
 	}
 	jsonOut, _, code := c.driftCheck(nil, "-json", ".")
@@ -282,6 +286,56 @@ resource "clprovisioning_membership" "ada" {
 	out, report, code = c.driftCheck(nil, "-state", other.dir, ".")
 	if code != 0 || report.Status != "clean" || !strings.Contains(out, "no drift") {
 		t.Errorf("after import: exit %d, %+v\n%s", code, report, out)
+	}
+
+	// One of every other type, by hand: each named as a person knows it,
+	// who created the role from its versions.
+	profile := create("membership_profiles", map[string]any{"name": "Warehouse", "access_scope": "live_access"}, map[string]jsonapi.Relationship{})
+	role := create("roles", map[string]any{"name": "Auditors"}, map[string]jsonapi.Relationship{})
+	permission := create("permissions", map[string]any{"subject": "skus", "can_create": false, "can_read": true, "can_update": true, "can_destroy": false},
+		map[string]jsonapi.Relationship{"role": jsonapi.ToOne("roles", state["clprovisioning_role.fulfilment"])})
+	idp, err := env.client.Create(ctx, &jsonapi.Resource{Type: "identity_providers", Attributes: map[string]any{
+		"name": "bluebrand-sso", "client_id": "sso-client", "client_secret": "sso-secret", "issuer": "https://sso.bluebrand.example",
+		"domains": "bluebrand.example", "token_url": "https://sso.bluebrand.example/token",
+		"authorize_url": "https://sso.bluebrand.example/authorize", "jwks_url": "https://sso.bluebrand.example/jwks",
+	}})
+	if err != nil {
+		t.Fatalf("creating an identity provider by hand: %v", err)
+	}
+	out, report, code = c.driftCheck(nil, "-state", other.dir, ".")
+	t.Logf("drift-check with one object of every other type made by hand:\n%s", out)
+	want = map[string]string{profile: "Warehouse", role: "Auditors", permission: "Fulfilment: skus", idp.ID: "bluebrand-sso"}
+	got = map[string]string{}
+	for _, u := range report.Unmanaged {
+		got[u.ID] = u.Name
+		switch u.ID {
+		case role:
+			if !strings.Contains(u.MadeBy, fmt.Sprintf("created by application %v", app["id"])) {
+				t.Errorf("the role: made by %q", u.MadeBy)
+			}
+		case permission:
+			if u.Detail != "can read, update" {
+				t.Errorf("the permission: %q", u.Detail)
+			}
+		case idp.ID:
+			if u.OrganizationID != "" {
+				t.Errorf("the identity provider is tied to organization %s", u.OrganizationID)
+			}
+		}
+	}
+	if code != 2 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("exit %d, unmanaged %v; want exactly %v", code, got, want)
+	}
+	for _, s := range []string{"Membership profiles", "Roles", "Permissions", "Identity providers", "Not tied to an organization"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("the text report lacks %q", s)
+		}
+	}
+	for typ, id := range map[string]string{"membership_profiles": profile, "permissions": permission, "roles": role, "identity_providers": idp.ID} {
+		env.remove(typ, id)
+	}
+	if out, _, code := c.driftCheck(nil, "-state", other.dir, "."); code != 0 {
+		t.Errorf("after removing them: exit %d\n%s", code, out)
 	}
 	other.must("destroy", "-input=false", "-no-color", "-auto-approve")
 }

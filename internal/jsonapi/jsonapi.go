@@ -5,8 +5,10 @@ package jsonapi
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -127,7 +129,8 @@ type Resource struct {
 	Links         map[string]string       `json:"links,omitempty"`
 	Meta          map[string]any          `json:"meta,omitempty"`
 	// Included are the included objects of the document the resource came
-	// in (never encoded): see Related.
+	// in that its relationships point to, ordered by type and id (never
+	// encoded): see Related.
 	Included []Resource `json:"-"`
 }
 
@@ -252,7 +255,7 @@ func (d *Document) One() (*Resource, error) {
 	if err := Unmarshal(d.Data, &r); err != nil {
 		return nil, fmt.Errorf("jsonapi: decoding resource: %w", err)
 	}
-	r.Included = d.Included
+	r.Included = d.related(&r)
 	return &r, nil
 }
 
@@ -266,9 +269,32 @@ func (d *Document) Many() ([]Resource, error) {
 		return nil, fmt.Errorf("jsonapi: decoding resource list: %w", err)
 	}
 	for i := range rs {
-		rs[i].Included = d.Included
+		rs[i].Included = d.related(&rs[i])
 	}
 	return rs, nil
+}
+
+// related gives the included objects r's relationships point to, so that a
+// resource of a list carries what a read of it alone would carry.
+func (d *Document) related(r *Resource) []Resource {
+	ids := map[Identifier]bool{}
+	for _, rel := range r.Relationships {
+		if rel.One != nil {
+			ids[*rel.One] = true
+		}
+		for _, id := range rel.Many {
+			ids[id] = true
+		}
+	}
+	var out []Resource
+	for _, inc := range d.Included {
+		if ids[Identifier{Type: inc.Type, ID: inc.ID}] {
+			out = append(out, inc)
+		}
+	}
+	// In one order, whatever order the document lists them in.
+	slices.SortFunc(out, func(a, b Resource) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID)) })
+	return out
 }
 
 // Error is one entry of an error document.

@@ -105,8 +105,8 @@ func apiCredentialSchema() schema.Schema {
 		Attributes: withCommon(map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The credential's name.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "The credential's name, on one line.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
 			},
 			"kind": schema.StringAttribute{
 				Required: true,
@@ -153,9 +153,10 @@ func apiCredentialSchema() schema.Schema {
 				},
 			},
 			"redirect_uri": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "The redirect URI of the authorization-code flow (web apps). Removing it clears it.",
-				Validators:          []validator.String{httpURL()},
+				Optional: true,
+				MarkdownDescription: "The redirect URI of the authorization-code flow (web apps): an `https://` URL without a " +
+					"`#fragment` (plain `http://` only towards a loopback host: `localhost`, `127.0.0.1`, `::1`). Removing it clears it.",
+				Validators: []validator.String{redirectURI()},
 			},
 			"expires_in": schema.Int64Attribute{
 				Optional: true,

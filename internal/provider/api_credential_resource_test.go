@@ -322,7 +322,7 @@ resource "clprovisioning_api_credential" "bad" {
 			},
 			{
 				Config:      cred(`name = "x"` + "\n" + `kind = "webapp"` + "\n" + `redirect_uri = "erp.example/callback"`),
-				ExpectError: regexp.MustCompile(`(?s)Attribute redirect_uri must be an absolute http\(s\) URL`),
+				ExpectError: wrapped(`Attribute redirect_uri must be an absolute https URL`),
 			},
 			{
 				Config:      cred(`name = "x"` + "\n" + `kind = "orders"` + "\n" + `mode = "production"`),

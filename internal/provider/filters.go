@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -37,18 +40,58 @@ import (
 var pathFilters = path.Root("filters")
 
 // filtersAttribute is the optional `filters` argument of a resource schema.
+// It is Optional+Computed only so that its plan can be the state's value
+// when the configuration asks the same by other words (see filtersPlan):
+// the API supplies no default, and a null configuration plans null.
 func filtersAttribute(what string) schema.DynamicAttribute {
 	return schema.DynamicAttribute{
 		Optional:   true,
+		Computed:   true,
 		CustomType: filtersType{},
 		MarkdownDescription: "Core API filter predicates that narrow what the " + what + " may reach (partial access), " +
 			"written as an HCL object, e.g. `{ market_id_in = [202, 203], status_eq = \"placed\" }`. Each key is " +
 			"`<attribute>_<matcher>` (attributes may be joined with `_or_`, e.g. `name_or_code_start`); the matchers are " +
 			"those of the Core API: " + "`" + strings.Join(filterMatchers, "`, `") + "`, and `_any` / `_all` forms of " +
-			"`" + strings.Join(filterMultiMatchers, "`, `") + "`. Values of `_in` and `_not_in` must be lists. " +
-			"The order of keys, the order of values of `_in`, `_not_in`, `_any` and `_all`, and numbers written " +
-			"as strings (`202` vs `\"202\"`) make no difference. Removing the argument clears the filters.",
-		Validators: []validator.Dynamic{filtersValidator{}},
+			"`" + strings.Join(filterMultiMatchers, "`, `") + "`. Values by matcher: a list of one or more strings, " +
+			"numbers or booleans for `_in`, `_not_in`, `_in_or_null`, `_not_in_or_null` and every `_any` / `_all` form; " +
+			"an object (the JSON document to contain) for `_jcont`; `true` or `false` for `_null`, `_not_null`, " +
+			"`_present`, `_blank`, `_true`, `_not_true`, `_false` and `_not_false`; one string, number or boolean for " +
+			"the others. The order of keys, the order of values of the list matchers, and numbers written " +
+			"as strings (`202` vs `\"202\"`) make no difference: such a rewrite plans nothing. Removing the argument clears the filters.",
+		Validators:    []validator.Dynamic{filtersValidator{}},
+		PlanModifiers: []planmodifier.Dynamic{filtersPlan{}},
+	}
+}
+
+// filtersPlan plans filters by meaning: null when the configuration has
+// none (so removing them clears them remotely), the state's value when the
+// configuration asks the same of the API in other words, the configuration
+// otherwise. Without it, Terraform would show a rewrite (values reordered,
+// 202 written "202") as a change, semantic equality or not.
+type filtersPlan struct{}
+
+func (filtersPlan) Description(context.Context) string {
+	return "plans the prior filters when the configuration asks the same of the API in other words"
+}
+
+func (p filtersPlan) MarkdownDescription(ctx context.Context) string { return p.Description(ctx) }
+
+func (filtersPlan) PlanModifyDynamic(ctx context.Context, req planmodifier.DynamicRequest, resp *planmodifier.DynamicResponse) {
+	config := req.ConfigValue
+	switch {
+	case config.IsNull() || config.IsUnderlyingValueNull():
+		resp.PlanValue = types.DynamicNull()
+	case config.IsUnknown() || config.IsUnderlyingValueUnknown() ||
+		req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.StateValue.IsUnderlyingValueNull():
+		resp.PlanValue = config
+	default:
+		same, diags := filtersValue{DynamicValue: config}.DynamicSemanticEquals(ctx, filtersValue{DynamicValue: req.StateValue})
+		resp.Diagnostics.Append(diags...)
+		if same {
+			resp.PlanValue = req.StateValue
+		} else {
+			resp.PlanValue = config
+		}
 	}
 }
 
@@ -56,8 +99,8 @@ func filtersAttribute(what string) schema.DynamicAttribute {
 // (https://docs.commercelayer.io/core/filtering-data; in_or_null and
 // not_in_or_null from the provisioning SDK's query.ts).
 var filterMatchers = []string{
-	"eq", "eq_or_null", "not_eq", "not_eq_or_null", "lt", "lteq", "gt", "gteq", "in", "not_in",
-	"in_or_null", "not_in_or_null",
+	"eq", "eq_or_null", "not_eq", "not_eq_or_null", "lt", "lteq", "gt", "gteq",
+	"in", "not_in", "in_or_null", "not_in_or_null",
 	"null", "not_null", "present", "blank", "true", "not_true", "false", "not_false",
 	"matches", "does_not_match", "start", "not_start", "end", "not_end",
 	"cont", "not_cont", "i_cont", "not_i_cont", "jcont",
@@ -94,17 +137,37 @@ func parseFilterKey(key string) (matcher string, ok bool) {
 	return "", false
 }
 
+// filterValueKind is what a predicate's value must be.
+type filterValueKind int
+
+const (
+	filterScalar  filterValueKind = iota // one string, number or boolean
+	filterList                           // a list of one or more scalars, whose order carries no meaning
+	filterBoolean                        // true or false
+	filterObject                         // a JSON document (jcont)
+)
+
+// filterKind tells what the value of a predicate with this matcher must be.
+func filterKind(matcher string) filterValueKind {
+	switch {
+	case matcher == "in" || matcher == "not_in" || matcher == "in_or_null" || matcher == "not_in_or_null" ||
+		strings.HasSuffix(matcher, "_any") || strings.HasSuffix(matcher, "_all"):
+		return filterList
+	case matcher == "jcont":
+		return filterObject
+	}
+	switch matcher {
+	case "null", "not_null", "present", "blank", "true", "not_true", "false", "not_false":
+		return filterBoolean
+	}
+	return filterScalar
+}
+
 // unorderedFilter tells whether the value of a predicate is a set of values
 // whose order carries no meaning.
 func unorderedFilter(key string) bool {
 	m, ok := parseFilterKey(key)
-	return ok && (m == "in" || m == "not_in" || strings.HasSuffix(m, "_any") || strings.HasSuffix(m, "_all"))
-}
-
-// listFilter tells whether a predicate takes a list (and only a list).
-func listFilter(key string) bool {
-	m, ok := parseFilterKey(key)
-	return ok && (m == "in" || m == "not_in")
+	return ok && filterKind(m) == filterList
 }
 
 // filtersType is the custom dynamic type of `filters`.
@@ -280,25 +343,96 @@ func tfFilters(r *jsonapi.Resource, name string) (filtersValue, diag.Diagnostics
 
 // describeValue names the kind of a value for messages.
 func describeValue(v attr.Value) string {
-	switch v.(type) {
+	if d, ok := v.(basetypes.DynamicValue); ok {
+		if d.IsNull() || d.IsUnderlyingValueNull() {
+			return "null"
+		}
+		v = d.UnderlyingValue()
+	}
+	if v == nil || v.IsNull() {
+		return "null"
+	}
+	switch x := v.(type) {
 	case basetypes.StringValue:
-		return "a string"
+		return fmt.Sprintf("a string (%q)", x.ValueString())
 	case basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value:
 		return "a number"
 	case basetypes.BoolValue:
 		return "a bool"
-	case basetypes.TupleValue, basetypes.ListValue, basetypes.SetValue:
-		return "a list"
+	case basetypes.TupleValue:
+		return describeList(len(x.Elements()))
+	case basetypes.ListValue:
+		return describeList(len(x.Elements()))
+	case basetypes.SetValue:
+		return describeList(len(x.Elements()))
+	case basetypes.ObjectValue, basetypes.MapValue:
+		return "an object"
 	}
 	return "a value of type " + v.Type(context.Background()).String()
 }
 
+func describeList(n int) string {
+	if n == 0 {
+		return "an empty list"
+	}
+	return "a list"
+}
+
+// filterElements returns the elements of a list-like value (ok = false for
+// anything else).
+func filterElements(v attr.Value) ([]attr.Value, bool) {
+	switch x := v.(type) {
+	case basetypes.TupleValue:
+		return x.Elements(), true
+	case basetypes.ListValue:
+		return x.Elements(), true
+	case basetypes.SetValue:
+		return x.Elements(), true
+	}
+	return nil, false
+}
+
+// concrete unwraps a dynamic value; known = false while it is not known.
+func concrete(v attr.Value) (attr.Value, bool) {
+	if v == nil {
+		return nil, true
+	}
+	if v.IsUnknown() {
+		return v, false
+	}
+	if d, ok := v.(basetypes.DynamicValue); ok {
+		if d.IsUnderlyingValueUnknown() {
+			return v, false
+		}
+		if d.IsUnderlyingValueNull() {
+			return types.StringNull(), true
+		}
+		return concrete(d.UnderlyingValue())
+	}
+	return v, true
+}
+
+// isScalar tells whether a known value is one non-null string, number or bool.
+func isScalar(v attr.Value) bool {
+	if v == nil || v.IsNull() {
+		return false
+	}
+	switch v.(type) {
+	case basetypes.StringValue, basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value, basetypes.BoolValue:
+		return true
+	}
+	return false
+}
+
 // filtersValidator checks filters at plan time: an object (or map) of
-// known predicates, with lists for _in and _not_in.
+// known predicates, each with the kind of value its matcher takes.
 type filtersValidator struct{}
 
 func (filtersValidator) Description(context.Context) string {
-	return "an object of Core API filter predicates <attribute>_<matcher>; lists for _in and _not_in"
+	return "an object of Core API filter predicates <attribute>_<matcher>: non-empty lists of strings, numbers or " +
+		"booleans for the list matchers (_in, _not_in, _in_or_null, _not_in_or_null, _any, _all), an object for _jcont, " +
+		"true or false for _null, _not_null, _present, _blank, _true, _not_true, _false, _not_false, one string, number " +
+		"or boolean for the others"
 }
 
 func (v filtersValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -326,34 +460,68 @@ func (filtersValidator) ValidateDynamic(ctx context.Context, req validator.Dynam
 			fmt.Sprintf("%s is empty: give at least one predicate, or omit the argument to have no filters.", name))
 		return
 	}
-	keys := make([]string, 0, len(elems))
-	for k := range elems {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if _, ok := parseFilterKey(k); !ok {
+	for _, k := range slices.Sorted(maps.Keys(elems)) {
+		matcher, ok := parseFilterKey(k)
+		if !ok {
 			resp.Diagnostics.AddAttributeError(req.Path, "Invalid filter predicate",
 				fmt.Sprintf("%s: %q is not a filter predicate. Keys are <attribute>_<matcher> in snake_case (attributes may be "+
 					"joined with _or_), and the matcher is one of %s, or the _any / _all form of %s.",
 					name, k, strings.Join(filterMatchers, ", "), strings.Join(filterMultiMatchers, ", ")))
 			continue
 		}
-		e := elems[k]
-		if !listFilter(k) || e == nil || e.IsUnknown() {
-			continue
-		}
-		if d, ok := e.(basetypes.DynamicValue); ok {
-			if d.IsUnderlyingValueUnknown() {
-				continue
-			}
-			e = d.UnderlyingValue()
-		}
-		switch e.(type) {
-		case basetypes.TupleValue, basetypes.ListValue, basetypes.SetValue:
-		default:
+		if problem := filterValueProblem(matcher, elems[k]); problem != "" {
 			resp.Diagnostics.AddAttributeError(req.Path, "Invalid filter value",
-				fmt.Sprintf("%s: the value of %q must be a list, such as [202, 203]: _in and _not_in take several values.", name, k))
+				fmt.Sprintf("%s: the value of %q %s", name, k, problem))
 		}
 	}
+}
+
+// filterValueProblem says what is wrong with the value of a predicate with
+// this matcher, and what it must be instead ("" when it is fine or not
+// known yet).
+func filterValueProblem(matcher string, raw attr.Value) string {
+	v, known := concrete(raw)
+	if !known {
+		return ""
+	}
+	switch filterKind(matcher) {
+	case filterList:
+		const want = "must be a list of one or more strings, numbers or booleans, such as [202, 203]: _%s takes a set of values"
+		elems, ok := filterElements(v)
+		if !ok || len(elems) == 0 {
+			return fmt.Sprintf(want+"; got %s.", matcher, describeValue(v))
+		}
+		for i, raw := range elems {
+			if e, settled := concrete(raw); settled && !isScalar(e) {
+				return fmt.Sprintf(want+"; element %d is %s.", matcher, i, describeValue(e))
+			}
+		}
+	case filterObject:
+		switch v.(type) {
+		case basetypes.ObjectValue, basetypes.MapValue:
+		default:
+			return fmt.Sprintf("must be an object, the JSON document the attribute must contain, such as { source = \"erp\" }; got %s.",
+				describeValue(v))
+		}
+	case filterBoolean:
+		switch x := v.(type) {
+		case basetypes.BoolValue:
+			if !x.IsNull() {
+				return ""
+			}
+		case basetypes.StringValue:
+			if s := x.ValueString(); !x.IsNull() && (s == "true" || s == "false") {
+				return ""
+			}
+		}
+		return fmt.Sprintf("must be true or false: _%s asks a yes-or-no question (e.g. reference_null = true); got %s.",
+			matcher, describeValue(v))
+	default:
+		if !isScalar(v) {
+			return fmt.Sprintf("must be one string, number or boolean, such as \"placed\" or 202; got %s. Only the list "+
+				"matchers (_in, _not_in, _in_or_null, _not_in_or_null, _any, _all) take lists, and only _jcont takes an object.",
+				describeValue(v))
+		}
+	}
+	return ""
 }

@@ -69,6 +69,7 @@ var identityProviderEntity = &entity[identityProviderResourceModel]{
 	permission: "to be an owner of the organization, on an Enterprise plan",
 	filters: []filterArg{
 		{name: "name", filter: "name_eq", description: "Only the identity provider with exactly this name.", key: true},
+		{name: "status", filter: "status_eq", description: "Only identity providers with this status: `pending`, `verified` or `error`."},
 	},
 	schema:    identityProviderSchema,
 	derived:   map[string][]string{"txt_record": {"domains"}, "disabled_at": {"enabled"}},
@@ -136,6 +137,9 @@ var (
 	pathSecretWOVersion = path.Root("client_secret_wo_version")
 )
 
+// idpURLs is what every URL of an identity provider must be.
+const idpURLs = "It must be `https://` (plain `http://` only towards a loopback host: `localhost`, `127.0.0.1`, `::1`)."
+
 var domainName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
 
 func identityProviderSchema() schema.Schema {
@@ -153,8 +157,8 @@ func identityProviderSchema() schema.Schema {
 			"Commerce Layer has checked them. Configure the IdP's redirect URI as " +
 			"`https://auth.commercelayer.io/users/auth/openid/callback`.",
 		Attributes: withCommon(map[string]schema.Attribute{
-			"name":      required("The identity provider's name, unique across all Commerce Layer users."),
-			"client_id": required("The client ID of the Commerce Layer application at the identity provider."),
+			"name":      required("The identity provider's name, on one line, unique across all Commerce Layer users.", singleLine()),
+			"client_id": required("The client ID of the Commerce Layer application at the identity provider.", singleLine()),
 			"client_secret": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
@@ -184,7 +188,7 @@ func identityProviderSchema() schema.Schema {
 					"new secret is sent. Only with `client_secret_wo`.",
 				Validators: []validator.Int64{int64validator.AlsoRequires(pathSecretWO.Expression())},
 			},
-			"issuer": required("The issuer URL of the identity provider, e.g. `https://login.example.com/`.", httpURL()),
+			"issuer": required("The issuer URL of the identity provider, e.g. `https://login.example.com/`. "+idpURLs, secureURL()),
 			"domains": schema.SetAttribute{
 				Required:    true,
 				ElementType: types.StringType,
@@ -195,15 +199,15 @@ func identityProviderSchema() schema.Schema {
 					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(domainName, "must be a lower-case domain name such as bluebrand.example")),
 				},
 			},
-			"token_url":     required("The identity provider's token endpoint URL.", httpURL()),
-			"authorize_url": required("The identity provider's authorization endpoint URL.", httpURL()),
-			"jwks_url":      required("The URL of the identity provider's JSON Web Key Set.", httpURL()),
+			"token_url":     required("The identity provider's token endpoint URL. "+idpURLs, secureURL()),
+			"authorize_url": required("The identity provider's authorization endpoint URL. "+idpURLs, secureURL()),
+			"jwks_url":      required("The URL of the identity provider's JSON Web Key Set. "+idpURLs, secureURL()),
 			"organization": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "An organization identifier that the identity provider expects among the authorize " +
 					"parameters (e.g. an Auth0 organization such as `org_76gsfs5gd`). Not a Commerce Layer organization. " +
 					"Removing it clears it.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
 			},
 			"enabled": schema.BoolAttribute{
 				Optional: true,

@@ -334,19 +334,19 @@ func TestAccIdentityProviderValidation(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      bad("token_url", `"not a url"`),
-				ExpectError: regexp.MustCompile(`Attribute token_url must be an absolute http\(s\) URL`),
+				ExpectError: wrapped(`Attribute token_url must be an absolute https URL`),
 			},
 			{
 				Config:      bad("jwks_url", `"ftp://acme.example/jwks"`),
-				ExpectError: regexp.MustCompile(`Attribute jwks_url must be an absolute http\(s\) URL`),
+				ExpectError: wrapped(`Attribute jwks_url must be an absolute https URL`),
 			},
 			{
 				Config:      bad("authorize_url", `"/authorize"`),
-				ExpectError: regexp.MustCompile(`Attribute authorize_url must be an absolute http\(s\) URL`),
+				ExpectError: wrapped(`Attribute authorize_url must be an absolute https URL`),
 			},
 			{
 				Config:      bad("issuer", `"acme"`),
-				ExpectError: regexp.MustCompile(`Attribute issuer must be an absolute http\(s\) URL`),
+				ExpectError: wrapped(`Attribute issuer must be an absolute https URL`),
 			},
 			{
 				Config:      bad("domains", `["acme.example", "not a domain"]`),

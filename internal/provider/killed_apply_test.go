@@ -27,26 +27,7 @@ func TestAccKilledApplyLosesNothing(t *testing.T) {
     clprovisioning = { source = "clprovisioning/clprovisioning" }
   }
 }
-`+env.provider+`
-resource "clprovisioning_organization" "org" { name = "Killed Run Org" }
-resource "clprovisioning_membership" "person" {
-  count           = 8
-  organization_id = clprovisioning_organization.org.id
-  user_email      = "killed${count.index}@example.com"
-  role_id         = clprovisioning_organization.org.read_only_role_id
-}
-resource "clprovisioning_api_credential" "app" {
-  organization_id = clprovisioning_organization.org.id
-  name            = "Orders app"
-  kind            = "orders"
-}
-resource "clprovisioning_role_assignment" "people" {
-  api_credential_id = clprovisioning_api_credential.app.id
-  role_id           = clprovisioning_organization.org.read_only_role_id
-  entity_type       = "membership"
-  entity_ids        = clprovisioning_membership.person[*].id
-}
-`)
+`+env.provider+grantsConfig("Killed Run Org", 8, "clprovisioning_membership.person[*].id"))
 	c.must("init", "-input=false", "-no-color")
 
 	// Each grant's answer takes 300 ms: kill Terraform once three landed.

@@ -43,8 +43,8 @@ var membershipProfileEntity = &entity[membershipProfileModel]{
 		attrs := withCommon(map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The profile's name, unique in practice within the organization (the data source looks profiles up by it).",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "The profile's name, on one line, unique in practice within the organization (the data source looks profiles up by it).",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
 			},
 			"organization_id": schema.StringAttribute{
 				Required:            true,

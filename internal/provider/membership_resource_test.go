@@ -312,3 +312,64 @@ data "clprovisioning_membership" "none" {
 		},
 	}})
 }
+
+// A profile's scope and a membership in it change in one apply: the
+// membership's effective_test_enabled follows the profile (which wins), so
+// the apply must not have promised the old value ("Provider produced
+// inconsistent result after apply"), and the plan after it is empty.
+func TestAccMembershipProfileScopeChangesInTheSameApply(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "clprovisioning_membership.test"
+	const profile = "clprovisioning_membership_profile.group"
+	var id string
+	config := func(scope, reference string) string {
+		return env.config(`
+resource "clprovisioning_organization" "org" { name = "Scope Org" }
+data "clprovisioning_role" "read_only" {
+  organization_id = clprovisioning_organization.org.id
+  kind            = "read_only"
+}
+resource "clprovisioning_membership_profile" "group" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Group"
+  access_scope    = %q
+}
+resource "clprovisioning_membership" "test" {
+  organization_id       = clprovisioning_organization.org.id
+  user_email            = "ada@scope.example"
+  role_id               = data.clprovisioning_role.read_only.id
+  membership_profile_id = clprovisioning_membership_profile.group.id
+  test_enabled          = true
+  reference             = %q
+}
+`, scope, reference)
+	}
+	env.test(resource.TestCase{Steps: []resource.TestStep{
+		{
+			Config: config("all_access", "first"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				capture(addr, "id", &id),
+				resource.TestCheckResourceAttr(addr, "effective_test_enabled", "true"),
+				resource.TestCheckResourceAttr(profile, "access_scope", "all_access"),
+			),
+		},
+		{
+			// One apply: the profile turns live only, the membership's
+			// reference changes. The profile now denies test data.
+			Config: config("live_access", "second"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(profile, plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("effective_test_enabled")),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(profile, "access_scope", "live_access"),
+				resource.TestCheckResourceAttr(addr, "reference", "second"),
+				resource.TestCheckResourceAttr(addr, "test_enabled", "true"),
+				resource.TestCheckResourceAttr(addr, "effective_test_enabled", "false"),
+				env.remote("memberships", &id, "reference", "second"),
+			),
+		},
+		{Config: config("live_access", "second"), PlanOnly: true},
+	}})
+}

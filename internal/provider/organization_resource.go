@@ -124,7 +124,7 @@ var organizationEntity = &entity[organizationModel]{
 				Validators:          append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...),
 			}
 		}
-		color, url := hexColor(), httpURL()
+		color, url, text := hexColor(), secureURL(), singleLine()
 		return schema.Schema{
 			MarkdownDescription: "An organization: the tenant that holds markets, people and API credentials. " +
 				"Creating one also creates its `admin` and `read_only` roles, an owner membership for you and two API credentials. " +
@@ -133,8 +133,8 @@ var organizationEntity = &entity[organizationModel]{
 			Attributes: withCommon(map[string]schema.Attribute{
 				"name": schema.StringAttribute{
 					Required:            true,
-					MarkdownDescription: "The organization's internal name.",
-					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					MarkdownDescription: "The organization's internal name, on one line.",
+					Validators:          []validator.String{stringvalidator.LengthAtLeast(1), text},
 				},
 				"admin_role_id": schema.StringAttribute{
 					Computed: true,
@@ -155,14 +155,14 @@ var organizationEntity = &entity[organizationModel]{
 					Computed: true, MarkdownDescription: "The organization's domain, e.g. `the-blue-brand.commercelayer.io`.",
 					PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				},
-				"support_phone":  optionalString("The support phone number."),
+				"support_phone":  optionalString("The support phone number.", text),
 				"support_email":  optionalString("The support email address.", emailAddress()),
-				"logo_url":       optionalString("URL of the logo.", url),
-				"favicon_url":    optionalString("URL of the favicon.", url),
+				"logo_url":       optionalString("URL of the logo, `https://` (the Dashboard is served over HTTPS and browsers do not show plain-http images in it).", url),
+				"favicon_url":    optionalString("URL of the favicon, `https://` like `logo_url`.", url),
 				"primary_color":  optionalString("Primary colour, HEX `#RRGGBB`.", color),
 				"contrast_color": optionalString("Contrast colour, HEX `#RRGGBB`.", color),
-				"gtm_id":         optionalString("Google Tag Manager ID for live."),
-				"gtm_id_test":    optionalString("Google Tag Manager ID for test."),
+				"gtm_id":         optionalString("Google Tag Manager ID for live.", text),
+				"gtm_id_test":    optionalString("Google Tag Manager ID for test.", text),
 				"region": schema.StringAttribute{
 					Optional: true, Computed: true,
 					MarkdownDescription: "The region that hosts the organization. Defaults to `eu-west-1`. Changing it replaces the organization.",

@@ -107,7 +107,7 @@ func permissionSchema() schema.Schema {
 				Required: true,
 				MarkdownDescription: "The Core API resource the rights apply to, e.g. `orders` or `skus`. " +
 					"Changing it replaces the permission.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"organization_id": schema.StringAttribute{

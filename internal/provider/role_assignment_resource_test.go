@@ -196,26 +196,7 @@ func TestAccRoleAssignmentFinishesAfterFailure(t *testing.T) {
 	env := newTestEnv(t)
 	env.needSim() // counts requests
 	assignment := func(entities string) string {
-		return env.config(`
-resource "clprovisioning_organization" "org" { name = "Exactly Once Org" }
-resource "clprovisioning_membership" "person" {
-  count           = 3
-  organization_id = clprovisioning_organization.org.id
-  user_email      = "grantee${count.index}@example.com"
-  role_id         = clprovisioning_organization.org.read_only_role_id
-}
-resource "clprovisioning_api_credential" "dashboard_app" {
-  organization_id = clprovisioning_organization.org.id
-  name            = "Orders app"
-  kind            = "orders"
-}
-resource "clprovisioning_role_assignment" "people" {
-  api_credential_id = clprovisioning_api_credential.dashboard_app.id
-  role_id           = clprovisioning_organization.org.read_only_role_id
-  entity_type       = "membership"
-  entity_ids        = %s
-}
-`, entities)
+		return env.config("%s", grantsConfig("Exactly Once Org", 3, entities))
 	}
 	env.test(resource.TestCase{Steps: []resource.TestStep{
 		{
@@ -235,4 +216,29 @@ resource "clprovisioning_role_assignment" "people" {
 			),
 		},
 	}})
+}
+
+// grantsConfig is an organization with people, an app, and a role
+// assignment of the app's read-only role to the entities given (HCL).
+func grantsConfig(org string, people int, entities string) string {
+	return fmt.Sprintf(`
+resource "clprovisioning_organization" "org" { name = %q }
+resource "clprovisioning_membership" "person" {
+  count           = %d
+  organization_id = clprovisioning_organization.org.id
+  user_email      = "grantee${count.index}@example.com"
+  role_id         = clprovisioning_organization.org.read_only_role_id
+}
+resource "clprovisioning_api_credential" "app" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Orders app"
+  kind            = "orders"
+}
+resource "clprovisioning_role_assignment" "people" {
+  api_credential_id = clprovisioning_api_credential.app.id
+  role_id           = clprovisioning_organization.org.read_only_role_id
+  entity_type       = "membership"
+  entity_ids        = %s
+}
+`, org, people, entities)
 }

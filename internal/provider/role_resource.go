@@ -48,8 +48,8 @@ var roleEntity = &entity[roleModel]{
 			Attributes: withCommon(map[string]schema.Attribute{
 				"name": schema.StringAttribute{
 					Required:            true,
-					MarkdownDescription: "The role's name.",
-					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					MarkdownDescription: "The role's name, on one line.",
+					Validators:          []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
 				},
 				"organization_id": schema.StringAttribute{
 					Required:            true,

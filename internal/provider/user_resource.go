@@ -71,21 +71,21 @@ func userSchema() schema.Schema {
 			"first_name": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
-				MarkdownDescription: "The user's first name. Left as it is when not set.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "The user's first name, on one line. Left as it is when not set.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"last_name": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
-				MarkdownDescription: "The user's last name. Left as it is when not set.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "The user's last name, on one line. Left as it is when not set.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"time_zone": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "The user's time zone, e.g. `Europe/Rome`. Removing it clears it.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "The user's time zone: a name of the IANA time zone database, e.g. `Europe/Rome`, `America/New_York` or `UTC`. Removing it clears it.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), timeZone()},
 			},
 			"otp_required_for_login": schema.BoolAttribute{
 				Computed:            true,

@@ -48,7 +48,7 @@ var smallestFields = map[string]string{
 	"membership_profiles":     "name",
 	"organizations":           "name",
 	"permissions":             "subject",
-	"roles":                   "name",
+	"roles":                   "kind", // the organization reads its built-in roles by kind
 	"users":                   "first_name",
 	"versions":                "event",
 }

@@ -221,6 +221,7 @@ func TestAccDriftCheckUnmanaged(t *testing.T) {
 		}
 	}
 	jsonOut, _, code := c.driftCheck(nil, "-json", ".")
+	t.Logf("drift-check -json:\n%s", jsonOut)
 	var printed driftReport
 	if code != 2 || json.Unmarshal([]byte(jsonOut), &printed) != nil || len(printed.Unmanaged) != 3 {
 		t.Errorf("-json: exit %d, not the report:\n%s", code, jsonOut)

@@ -213,11 +213,11 @@ func TestAccDriftCheckUnmanaged(t *testing.T) {
 	}
 	if inventory == "query" {
 		// The fallback finds the same.
-		_, fallback, code := c.driftCheck([]string{"DRIFT_INVENTORY=data-sources"}, ".")
+		_, fallback, fallbackCode := c.driftCheck([]string{"DRIFT_INVENTORY=data-sources"}, ".")
 		a, _ := json.Marshal(fallback.Unmanaged)
 		b, _ := json.Marshal(report.Unmanaged)
-		if code != 2 || fallback.Inventory != "data-sources" || string(a) != string(b) {
-			t.Errorf("with the data sources: exit %d, inventory %q\n%s\nwith terraform query:\n%s", code, fallback.Inventory, a, b)
+		if fallbackCode != 2 || fallback.Inventory != "data-sources" || string(a) != string(b) {
+			t.Errorf("with the data sources: exit %d, inventory %q\n%s\nwith terraform query:\n%s", fallbackCode, fallback.Inventory, a, b)
 		}
 	}
 	jsonOut, _, code := c.driftCheck(nil, "-json", ".")
@@ -238,8 +238,8 @@ func TestAccDriftCheckUnmanaged(t *testing.T) {
 	if env.object("application_memberships", grant) != nil {
 		t.Errorf("the hand-made grant %s is still there", grant)
 	}
-	if p, code := c.plan(); code != 0 {
-		t.Errorf("plan after the revocation: exit %d, changes %v", code, changes(p))
+	if p, planCode := c.plan(); planCode != 0 {
+		t.Errorf("plan after the revocation: exit %d, changes %v", planCode, changes(p))
 	}
 
 	// The credential belongs to another configuration: with its state

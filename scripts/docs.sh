@@ -3,22 +3,27 @@
 #
 #   scripts/docs.sh                  regenerate docs/ in place, then validate it
 #   scripts/docs.sh --out DIR        render into DIR instead (docs/ untouched), validate
-#   scripts/docs.sh --no-build ...   never build OpenTofu; exit 3 when no suitable CLI is
+#   scripts/docs.sh --no-build ...   never build a CLI; exit 3 when no suitable CLI is
 #                                    found (the docs test skips on that)
 #
-# The provider schema is exported by a CLI that knows every schema feature
-# tfplugindocs renders (write-only attributes, ephemeral resources): Terraform
-# >= 1.11 (TF_ACC_TERRAFORM_PATH, then `terraform` on PATH), else OpenTofu >= 1.11
-# (scripts/opentofu.sh, which builds it once into the tool cache). Older CLIs silently drop
-# those parts of the schema, so they are not used. The schema goes to tfplugindocs
-# through --providers-schema, so tfplugindocs never downloads a CLI and never
-# contacts a registry. tfplugindocs itself is the Go tool pinned in tools/go.mod.
+# The provider schema is exported by a Terraform CLI that knows every schema
+# feature tfplugindocs renders: list resources and actions reach `providers
+# schema -json` from Terraform 1.14 on (ephemeral resources from 1.10,
+# write-only attributes from 1.11); OpenTofu has no list resources nor
+# actions. So the CLI is Terraform >= 1.14: TF_ACC_TERRAFORM_PATH, then
+# `terraform` on PATH, then one in the tool cache, else scripts/terraform.sh
+# (which builds Terraform 1.14.8 into the tool cache when missing). An older
+# CLI would silently drop pages, so none is used. The schema goes to
+# tfplugindocs through --providers-schema, so tfplugindocs never downloads a
+# CLI and never contacts a registry. tfplugindocs itself is the Go tool pinned
+# in tools/go.mod.
 #
 # Inputs: templates/ and examples/ (and the provider's Go code, for the schema).
 set -euo pipefail
-MIN_VERSION="1.11.0"
+MIN_VERSION="1.14.0"
 PROVIDER_NAME="clprovisioning"
 root=$(cd "$(dirname "$0")/.." && pwd)
+cache=${CLPROVISIONING_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-clprovisioning}
 
 out=""
 no_build=""
@@ -32,25 +37,29 @@ done
 
 export CHECKPOINT_DISABLE=1
 
-version_ok() { # $1 = a terraform or tofu binary
+version_ok() { # $1 = a CLI: Terraform (not OpenTofu) >= MIN_VERSION
   local v
+  [ -n "$1" ] && [ -x "$1" ] || return 1
+  TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n1 | grep -q '^Terraform v' || return 1
   v=$(TF_CLI_CONFIG_FILE=/dev/null "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')
   [ -n "$v" ] && [ "$(printf '%s\n%s\n' "$MIN_VERSION" "$v" | sort -V | head -n1)" = "$MIN_VERSION" ]
 }
 
 cli=""
-for c in "${TF_ACC_TERRAFORM_PATH:-}" "$(command -v terraform 2>/dev/null || true)"; do
-  if [ -n "$c" ] && version_ok "$c"; then cli="$c"; break; fi
+for c in "${TF_ACC_TERRAFORM_PATH:-}" "$(command -v terraform 2>/dev/null || true)" \
+  $(ls -d "$cache"/terraform-v1.*/terraform 2>/dev/null | sort -rV); do
+  if version_ok "$c"; then cli="$c"; break; fi
 done
 if [ -z "$cli" ]; then
-  set +e
-  cli=$("$root/scripts/opentofu.sh" $no_build)
-  code=$?
-  set -e
-  if [ "$code" -ne 0 ]; then
-    echo "docs: no Terraform >= $MIN_VERSION (TF_ACC_TERRAFORM_PATH or PATH) and no OpenTofu >= $MIN_VERSION" \
-      "(TF_ACC_TOFU_PATH, PATH or the tool cache): cannot export a complete provider schema" >&2
-    exit "$code"
+  if [ -n "$no_build" ]; then
+    echo "docs: no Terraform >= $MIN_VERSION (TF_ACC_TERRAFORM_PATH, PATH or the tool cache $cache):" \
+      "cannot export a complete provider schema (list resources and actions need 1.14)" >&2
+    exit 3
+  fi
+  cli=$("$root/scripts/terraform.sh")
+  if ! version_ok "$cli"; then
+    echo "docs: $cli is not Terraform >= $MIN_VERSION: cannot export a complete provider schema" >&2
+    exit 1
   fi
 fi
 

@@ -23,7 +23,7 @@ import (
 // NewAPICredentialResource manages an API credential: an application that
 // reaches the Core API of an organization.
 func NewAPICredentialResource() resource.Resource {
-	return &jsonapiResource[apiCredentialModel]{entity: apiCredentialEntity}
+	return &jsonapiResource[apiCredentialResourceModel]{entity: apiCredentialResourceEntity}
 }
 
 type apiCredentialModel struct {
@@ -83,6 +83,7 @@ var apiCredentialEntity = &entity[apiCredentialModel]{
 	naturalKey: []keyPart{
 		{api: "organization", filter: "organization_id_eq"}, {api: "name", filter: "name_eq"}, {api: "kind", filter: "kind_eq"},
 	},
+	lookFirst: true,
 	filters: []filterArg{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only credentials of this organization.", key: true},
 		{name: "role_id", filter: "role_id_eq", description: "Only credentials with this role."},

@@ -42,7 +42,14 @@ var applicationMembershipEntity = &entity[applicationMembershipModel]{
 		{api: "membership", filter: "membership_id_eq"},
 		{api: "membership_profile", filter: "membership_profile_id_eq"},
 	},
-	keyUnique: true,
+	// The application and who may use it: a person's e-mail or a profile's name.
+	displayName: func(r *jsonapi.Resource) string {
+		who := relatedString(r, "membership", "user_email")
+		if who == "" {
+			who = relatedString(r, "membership_profile", "name")
+		}
+		return relatedString(r, "api_credential", "name") + ": " + who
+	},
 	filters: []filterArg{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only application memberships of this organization."},
 		{name: "api_credential_id", filter: "api_credential_id_eq", description: "Only application memberships of this API credential.", key: true},
@@ -121,6 +128,6 @@ func readApplicationMembership(_ context.Context, r *jsonapi.Resource, m *applic
 	m.MembershipID = tfRelID(r, "membership")
 	m.MembershipProfileID = tfRelID(r, "membership_profile")
 	var diags diag.Diagnostics
-	m.Filters, diags = tfFilters(r, "filters")
+	m.Filters, diags = tfFilters(r)
 	return diags
 }

@@ -93,7 +93,7 @@ resource "clprovisioning_application_membership" "test" {
 					resource.TestCheckResourceAttr(addr, "filters.market_id_in.#", "2"),
 					resource.TestCheckResourceAttr(addr, "filters.market_id_in.0", "202"),
 					resource.TestCheckResourceAttr(addr, "filters.status_eq", "placed"),
-					remoteJSON(env, "application_memberships", &id, "filters", `{"market_id_in":[202,203],"status_eq":"placed"}`),
+					remoteFilters(env, &id, `{"market_id_in":[202,203],"status_eq":"placed"}`),
 					// Create is one POST, and no GET of the new object.
 					env.calls("POST", "/api/application_memberships", 1),
 					env.calls("GET", "/api/application_memberships", 0),
@@ -108,7 +108,7 @@ resource "clprovisioning_application_membership" "test" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.read_only", "id"),
 					resource.TestCheckNoResourceAttr(addr, "reference"),
-					remoteJSON(env, "application_memberships", &id, "filters", `{"market_id_in":[204],"number_start":"BB","status_eq":"placed"}`),
+					remoteFilters(env, &id, `{"market_id_in":[204],"number_start":"BB","status_eq":"placed"}`),
 					env.remote("application_memberships", &id, "reference", nil),
 					// Refresh is one GET; the update one PATCH.
 					env.calls("PATCH", "/api/application_memberships", 1),
@@ -143,7 +143,7 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: remoteJSON(env, "application_memberships", &id, "filters", `{"market_id_in":[204],"number_start":"BB","status_eq":"placed"}`),
+				Check: remoteFilters(env, &id, `{"market_id_in":[204],"number_start":"BB","status_eq":"placed"}`),
 			},
 			{
 				// filters removed: cleared remotely.
@@ -259,17 +259,18 @@ resource "clprovisioning_application_membership" "bad" {
 	})
 }
 
-// remoteJSON checks an object attribute as the API holds it, as JSON.
-func remoteJSON(env *testEnv, typ string, id *string, attr, want string) resource.TestCheckFunc {
+// remoteFilters checks an application membership's filters as the API
+// holds them, as JSON.
+func remoteFilters(env *testEnv, id *string, want string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		obj := env.object(typ, *id)
+		obj := env.object("application_memberships", *id)
 		if obj == nil {
-			return fmt.Errorf("%s %s not found", typ, *id)
+			return fmt.Errorf("application membership %s not found", *id)
 		}
-		got, _ := obj.Attr(attr)
+		got, _ := obj.Attr("filters")
 		b, _ := json.Marshal(got)
 		if string(b) != want {
-			return fmt.Errorf("%s %s: remote %s = %s, want %s", typ, *id, attr, b, want)
+			return fmt.Errorf("application membership %s: remote filters = %s, want %s", *id, b, want)
 		}
 		return nil
 	}

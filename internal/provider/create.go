@@ -25,8 +25,10 @@ import (
 //     emptied permission), otherwise fail with the import block that brings
 //     it under Terraform;
 //   - where the API does not refuse duplicates (names of roles, profiles,
-//     credentials, organizations), one list before the POST finds an object
-//     an interrupted run created and the state lost, and fails the same way.
+//     credentials), one list before the POST finds an object an interrupted
+//     run created and the state lost, and fails the same way. Not for
+//     organizations: a destroy forgets one (the API cannot delete it), and a
+//     replacement (a new region) makes another of the same name on purpose.
 
 // createAttempts bounds the POSTs of one create: a POST is sent again only
 // after a lookup showed that the previous one created nothing.
@@ -57,7 +59,7 @@ func (e *entity[M]) create(ctx context.Context, x *exchange, plan *M) (*jsonapi.
 // post sends the POST of body, exactly once (see above). adoptable tells
 // whether an existing object with body's natural key may be taken over.
 func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resource, adoptable func(*jsonapi.Resource) bool) (*jsonapi.Resource, error) {
-	if e.naturalKey != nil && !e.keyUnique {
+	if e.naturalKey != nil && e.lookFirst {
 		found, err := e.findByKey(ctx, x.client, body, time.Time{})
 		if err != nil {
 			return nil, err

@@ -18,10 +18,10 @@ import (
 // also runs `tfplugindocs validate` on the result), and fails when docs/
 // differs: a schema description, a template or an example changed without
 // `make generate`. It runs offline (tfplugindocs is the Go tool pinned in
-// tools/go.mod; the schema comes from a local Terraform or OpenTofu CLI) and
-// skips only when no CLI that can export the full schema is available:
-// Terraform >= 1.11 (TF_ACC_TERRAFORM_PATH or PATH) or OpenTofu >= 1.11
-// (TF_ACC_TOFU_PATH, PATH or the tool cache, where `make test` builds it).
+// tools/go.mod; the schema comes from a local Terraform CLI) and skips only
+// when no CLI that can export the full schema is available: Terraform >= 1.14,
+// the first with list resources and actions (TF_ACC_TERRAFORM_PATH, PATH or
+// the tool cache, where `make test` builds it).
 func TestDocsUpToDate(t *testing.T) {
 	t.Parallel()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
@@ -47,7 +47,7 @@ func TestDocsUpToDate(t *testing.T) {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) && exit.ExitCode() == 3 {
 			t.Skipf("docs check skipped: no CLI can export the provider schema here:\n%s"+
-				"Install Terraform >= 1.11, or run `scripts/opentofu.sh` once (make test does).", output.String())
+				"Install Terraform >= 1.14, or run `scripts/terraform.sh` once (make test does).", output.String())
 		}
 		t.Fatalf("rendering the docs failed (a tfplugindocs generate or validate error is a bug to fix "+
 			"in the schema descriptions, templates/ or examples/): %v\n%s", err, output.String())

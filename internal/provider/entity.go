@@ -44,6 +44,10 @@ type entity[M any] struct {
 	// listPath, when set, chooses the list path and API filters from the
 	// filter arguments given (values has only those set).
 	listPath func(values map[string]string) (path string, apiFilters map[string]string)
+	// displayName is how a person recognises one object in a list
+	// (`terraform query`): an e-mail, a name, app + person... read from the
+	// object and the relationships it includes. Nil: its name (see display).
+	displayName func(r *jsonapi.Resource) string
 
 	// naturalKey identifies one object among its siblings (an organization's
 	// membership by e-mail, a role's permission by subject...). A create
@@ -51,9 +55,10 @@ type entity[M any] struct {
 	// than create a duplicate; a create refused because the object exists
 	// names the one found. Nil: no natural key (the object is never adopted).
 	naturalKey []keyPart
-	// keyUnique: the API itself refuses a second object with the natural key
-	// (so a create needs no lookup before its POST).
-	keyUnique bool
+	// lookFirst: the API accepts a second object with the natural key, so a
+	// create looks the key up before its POST to find one an interrupted run
+	// made (where the API refuses duplicates, its refusal tells).
+	lookFirst bool
 
 	// singleton is the path of an object that exists once per user and has
 	// no id in its path (the user): create adopts it with one PATCH of every
@@ -210,6 +215,20 @@ func (e *entity[M]) list(ctx context.Context, c *provisioning.Client, values map
 		}
 	}
 	return found, nil
+}
+
+// display is the name a list shows for an object: the entity's displayName,
+// else its name, else its title and id.
+func (e *entity[M]) display(r *jsonapi.Resource) string {
+	if e.displayName != nil {
+		if s := e.displayName(r); s != "" {
+			return s
+		}
+	}
+	if s := r.String("name"); s != "" {
+		return s
+	}
+	return e.title() + " " + r.ID
 }
 
 // body builds the JSON:API document of a model for a create (everything set;

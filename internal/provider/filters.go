@@ -324,9 +324,9 @@ func apiFilters(v filtersValue) (any, diag.Diagnostics) {
 }
 
 // tfFilters reads a filters attribute of an API object; null and {} are null.
-func tfFilters(r *jsonapi.Resource, name string) (filtersValue, diag.Diagnostics) {
+func tfFilters(r *jsonapi.Resource) (filtersValue, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	raw, _ := r.Attr(name)
+	raw, _ := r.Attr("filters")
 	if raw == nil {
 		return filtersNull(), diags
 	}

@@ -36,7 +36,7 @@ resource "clprovisioning_application_membership" "test" {
 				Config: first,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					remoteJSON(env, "application_memberships", &id, "filters",
+					remoteFilters(env, &id,
 						`{"market_id_in":[202,203],"status_eq":"placed","total_amount_cents_gt":1000}`),
 				),
 			},
@@ -65,7 +65,7 @@ resource "clprovisioning_application_membership" "test" {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					env.calls("PATCH", "/api/application_memberships", 1),
-					remoteJSON(env, "application_memberships", &id, "filters",
+					remoteFilters(env, &id,
 						`{"market_id_in":[203,204],"status_eq":"placed","total_amount_cents_gt":1000}`),
 				),
 			},
@@ -75,7 +75,7 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: remoteJSON(env, "application_memberships", &id, "filters",
+				Check: remoteFilters(env, &id,
 					`{"market_id_in":[203,204],"status_eq":"placed","total_amount_cents_gt":1000.5}`),
 			},
 			{
@@ -126,7 +126,7 @@ resource "clprovisioning_role_assignment" "test" {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					env.calls("PATCH", "/api/application_memberships", 1),
-					remoteJSON(env, "application_memberships", &amID, "filters", `{"market_id_in":[202,204],"status_eq":"placed"}`),
+					remoteFilters(env, &amID, `{"market_id_in":[202,204],"status_eq":"placed"}`),
 				),
 			},
 			{

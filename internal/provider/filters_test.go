@@ -55,7 +55,7 @@ func fromJSON(t *testing.T, doc string) filtersValue {
 	if err := jsonapi.Unmarshal([]byte(`{"filters":`+doc+`}`), &attrs); err != nil {
 		t.Fatal(err)
 	}
-	v, diags := tfFilters(&jsonapi.Resource{Attributes: attrs}, "filters")
+	v, diags := tfFilters(&jsonapi.Resource{Attributes: attrs})
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

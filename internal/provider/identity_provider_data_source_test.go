@@ -116,16 +116,16 @@ data "clprovisioning_identity_provider" "by_id" { id = clprovisioning_identity_p
 // secretAsShown checks a client_secret read from the API: in clear, or, when
 // the simulator masks secrets, all but its last four characters masked.
 // Against the real API either is right: no source says which it does.
-func secretAsShown(env *testEnv, masked bool, clear string) func(string) error {
-	mask := regexp.MustCompile(`^\*+` + regexp.QuoteMeta(clear[len(clear)-4:]) + `$`)
+func secretAsShown(env *testEnv, masked bool, inClear string) func(string) error {
+	mask := regexp.MustCompile(`^\*+` + regexp.QuoteMeta(inClear[len(inClear)-4:]) + `$`)
 	return func(v string) error {
-		isMask := mask.MatchString(v) && len(v) == len(clear)
+		isMask := mask.MatchString(v) && len(v) == len(inClear)
 		switch {
-		case env.sim == nil && (v == clear || isMask):
+		case env.sim == nil && (v == inClear || isMask):
 		case env.sim != nil && masked && isMask:
-		case env.sim != nil && !masked && v == clear:
+		case env.sim != nil && !masked && v == inClear:
 		default:
-			return fmt.Errorf("client_secret %q: want %q (masked: %v)", v, clear, masked)
+			return fmt.Errorf("client_secret %q: want %q (masked: %v)", v, inClear, masked)
 		}
 		return nil
 	}

@@ -65,7 +65,6 @@ var identityProviderEntity = &entity[identityProviderResourceModel]{
 	apiType:    "identity_providers",
 	include:    []string{"user"},
 	naturalKey: []keyPart{{api: "name", filter: "name_eq"}},
-	keyUnique:  true,
 	permission: "to be an owner of the organization, on an Enterprise plan",
 	filters: []filterArg{
 		{name: "name", filter: "name_eq", description: "Only the identity provider with exactly this name.", key: true},
@@ -106,7 +105,7 @@ var identityProviderEntity = &entity[identityProviderResourceModel]{
 		},
 	},
 	configValidators: []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("client_secret"), path.MatchRoot("client_secret_wo")),
+		resourcevalidator.Conflicting(path.MatchRoot("client_secret"), path.MatchRoot("client_secret_wo")),
 	},
 }
 
@@ -161,13 +160,18 @@ func identityProviderSchema() schema.Schema {
 			"client_id": required("The client ID of the Commerce Layer application at the identity provider.", singleLine()),
 			"client_secret": schema.StringAttribute{
 				Optional:  true,
+				Computed:  true,
 				Sensitive: true,
 				MarkdownDescription: "The client secret of the Commerce Layer application at the identity provider, stored " +
-					"in the state (marked sensitive). Exactly one of `client_secret` and `client_secret_wo`. The API documentation " +
-					"shows the secret returned in clear, so a change made outside Terraform shows in the plan. Should the API " +
-					"return it masked (all but its last characters), such a change shows only when those characters change, " +
-					"and after an import the state holds the masked value until the next apply sends the configured one.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					"in the state (marked sensitive). At most one of `client_secret` and `client_secret_wo`; creating an " +
+					"identity provider needs one of them. The API documentation shows the secret returned in clear, so a change " +
+					"made outside Terraform shows in the plan. Should the API return it masked (all but its last characters), " +
+					"such a change shows only when those characters change, and after an import the state holds the masked " +
+					"value until the next apply sends the configured one. With neither (an imported identity provider whose " +
+					"secret you do not have, as `terraform query -generate-config-out` writes it) the secret is left as it is " +
+					"in Commerce Layer and the state keeps what the API returns.",
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{secretKeptWhenOmitted{}},
 			},
 			"client_secret_wo": schema.StringAttribute{
 				Optional:  true,

@@ -289,8 +289,9 @@ func TestAccIdentityProviderWriteOnlySecretValidation(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*client_secret.*client_secret_wo`),
 			},
 			{
-				Config:      identityProviderWith(env, map[string]string{"client_secret": ""}, ""),
-				ExpectError: regexp.MustCompile(`(?s)Exactly one of these attributes must be configured:\s+\[client_secret,client_secret_wo\]`),
+				Config: identityProviderWith(env, map[string]string{"client_secret": ""}, ""),
+				// Neither: only an existing (imported) identity provider may leave its secret out.
+				ExpectError: regexp.MustCompile(`(?s)Missing client secret.*Creating an identity provider needs its client secret`),
 			},
 			{
 				Config:      identityProviderWith(env, map[string]string{"client_secret": ""}, `client_secret_wo = "w"`),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -42,7 +43,7 @@ func TestAccKilledApplyLosesNothing(t *testing.T) {
 	granted := func() int {
 		n := 0
 		for _, r := range env.sim.Requests() {
-			if r.Method == "POST" && r.Path == "/api/application_memberships" && r.Status == 201 {
+			if r.Method == http.MethodPost && r.Path == "/api/application_memberships" && r.Status == 201 {
 				n++
 			}
 		}
@@ -94,7 +95,8 @@ func TestAccKilledApplyLosesNothing(t *testing.T) {
 			appID, _ = r.Values["api_credential_id"].(string)
 			ids, _ := r.Values["application_membership_ids"].(map[string]any)
 			for _, id := range ids {
-				known[id.(string)] = true
+				s, _ := id.(string)
+				known[s] = true
 			}
 		}
 	}

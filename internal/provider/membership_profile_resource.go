@@ -34,6 +34,7 @@ var membershipProfileEntity = &entity[membershipProfileModel]{
 	apiType:    "membership_profiles",
 	include:    []string{"organization"},
 	naturalKey: []keyPart{{api: "organization", filter: "organization_id_eq"}, {api: "name", filter: "name_eq"}},
+	lookFirst:  true,
 	filters: []filterArg{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only profiles of this organization.", key: true},
 		{name: "name", filter: "name_eq", description: "Only profiles with exactly this name.", key: true},

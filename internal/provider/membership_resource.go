@@ -46,7 +46,7 @@ var membershipEntity = &entity[membershipModel]{
 		// The filter narrows; the case-insensitive comparison decides.
 		{api: "user_email", filter: "user_email_i_cont", fold: true},
 	},
-	keyUnique: true,
+	displayName: func(r *jsonapi.Resource) string { return r.String("user_email") },
 	filters: []filterArg{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only memberships of this organization.", key: true},
 		{name: "role_id", filter: "role_id_eq", description: "Only memberships with this role."},
@@ -119,7 +119,10 @@ func membershipSchema() schema.Schema {
 			Optional: true,
 			MarkdownDescription: "A trigger of the resource, never sent to the API (and null in data sources). Any change of its " +
 				"value (a date, a counter) re-sends the invitation email of a `pending` membership. Setting it when creating the membership sends nothing " +
-				"extra (creating already invites); for an `active` membership a change only warns.",
+				"extra (creating already invites); for an `active` membership a change only warns. It works on every supported " +
+				"Terraform version; from Terraform 1.14 on, the `clprovisioning_membership_resend_invitation` action does the same " +
+				"without a value to keep changing (`terraform apply -invoke=...`, or an `action_trigger`), and fails instead of warning " +
+				"when the membership is already active.",
 		},
 	})
 	for k, v := range accessScopeAttributes("member") {

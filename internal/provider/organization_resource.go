@@ -108,6 +108,9 @@ var organizationEntity = &entity[organizationModel]{
 	// gives their ids without a lookup that a plan would defer.
 	include:    []string{"roles"},
 	naturalKey: []keyPart{{api: "name", filter: "name_eq"}},
+	displayName: func(r *jsonapi.Resource) string {
+		return withDetail(r.String("name"), r.String("slug"))
+	},
 	filters: []filterArg{
 		{name: "slug", filter: "slug_eq", description: "Only the organization with this slug.", key: true},
 		{name: "name", filter: "name_eq", description: "Only organizations with exactly this name.", key: true},

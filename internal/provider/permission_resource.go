@@ -42,8 +42,10 @@ var permissionEntity = &entity[permissionModel]{
 	apiType:    "permissions",
 	include:    []string{"role", "organization"},
 	naturalKey: []keyPart{{api: "role", filter: "role_id_eq"}, {api: "subject", filter: "subject_eq"}},
-	keyUnique:  true,
 	filters:    permissionFilters,
+	displayName: func(r *jsonapi.Resource) string {
+		return relatedString(r, "role", "name") + ": " + r.String("subject")
+	},
 	listPath: func(values map[string]string) (string, map[string]string) {
 		filters := map[string]string{}
 		for _, f := range permissionFilters {

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -30,7 +33,12 @@ const (
 	EnvAuthURL      = "CLPROVISIONING_AUTH_URL"
 )
 
-var _ provider.Provider = (*clProvider)(nil)
+var (
+	_ provider.Provider                       = (*clProvider)(nil)
+	_ provider.ProviderWithListResources      = (*clProvider)(nil)
+	_ provider.ProviderWithActions            = (*clProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*clProvider)(nil)
+)
 
 type clProvider struct {
 	version string
@@ -138,6 +146,9 @@ func (p *clProvider) Configure(ctx context.Context, req provider.ConfigureReques
 	}
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
+	resp.ActionData = client
+	resp.EphemeralResourceData = client
 }
 
 // credentialsProblem explains, in one message, what is missing; "" when the
@@ -195,5 +206,28 @@ func (p *clProvider) DataSources(context.Context) []func() datasource.DataSource
 		NewUserDataSource,
 		NewVersionDataSource,
 		NewVersionsDataSource,
+	}
+}
+
+// ListResources are the `list` blocks of `terraform query` (Terraform 1.14+),
+// one for every resource that can be imported.
+func (p *clProvider) ListResources(context.Context) []func() list.ListResource {
+	return listResources()
+}
+
+// Actions are run by `terraform apply -invoke` or a resource's
+// `action_trigger` (Terraform 1.14+).
+func (p *clProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewMembershipResendInvitationAction,
+		NewOrganizationTransferOwnershipAction,
+		NewRoleAddMissingBasePermissionsAction,
+	}
+}
+
+// EphemeralResources are read at run time and never stored (Terraform 1.10+).
+func (p *clProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAPICredentialEphemeralResource,
 	}
 }

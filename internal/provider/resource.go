@@ -104,6 +104,8 @@ func (r *jsonapiResource[M]) Read(ctx context.Context, req resource.ReadRequest,
 		resp.Diagnostics.AddWarning(fmt.Sprintf("%s %s no longer exists", capitalize(r.entity.title()), id),
 			"It was deleted outside Terraform and has been removed from the state; the plan will create it again.")
 		tflog.Warn(ctx, "object gone, removing from state", map[string]any{"type": r.entity.apiType, "id": id})
+		// The framework wants an identity even for a removed object.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, common(&state).ID)...)
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -405,7 +405,7 @@ func (r *roleAssignmentResource) align(ctx context.Context, m *roleAssignmentMod
 		if owned[entity] != am.ID {
 			continue
 		}
-		current, d := tfFilters(&am, "filters")
+		current, d := tfFilters(&am)
 		diags.Append(d...)
 		same, _ := m.Filters.DynamicSemanticEquals(ctx, current)
 		if am.Rel("role").ID() == m.RoleID.ValueString() && same {
@@ -469,7 +469,7 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 		if role := am.Rel("role").ID(); role != state.RoleID.ValueString() {
 			state.RoleID = types.StringValue(role)
 		}
-		filters, d := tfFilters(am, "filters")
+		filters, d := tfFilters(am)
 		resp.Diagnostics.Append(d...)
 		if same, _ := state.Filters.DynamicSemanticEquals(ctx, filters); !same {
 			state.Filters = filters

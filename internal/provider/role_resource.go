@@ -33,6 +33,12 @@ var roleEntity = &entity[roleModel]{
 	apiType:    "roles",
 	include:    []string{"organization"},
 	naturalKey: []keyPart{{api: "organization", filter: "organization_id_eq"}, {api: "name", filter: "name_eq"}},
+	lookFirst:  true,
+	// Every organization has an admin and a read_only role: the
+	// organization's name tells them apart.
+	displayName: func(r *jsonapi.Resource) string {
+		return withDetail(r.String("name"), relatedString(r, "organization", "name"))
+	},
 	filters: []filterArg{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only roles of this organization.", key: true},
 		{name: "kind", filter: "kind_eq", description: "Only roles of this kind: `admin`, `read_only` or `custom`.", key: true},

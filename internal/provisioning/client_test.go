@@ -437,12 +437,12 @@ func TestListTermination(t *testing.T) {
 
 func TestEncodeQuery(t *testing.T) {
 	t.Parallel()
-	got := encodeQuery(map[string]string{"name_or_code_start": "a&b=c d"}, []string{"name", "-created_at"}, nil, 0)
+	got := encodeQuery(map[string]string{"name_or_code_start": "a&b=c d"}, []string{"name", "-created_at"}, nil)
 	want := "filter[q][name_or_code_start]=a%26b%3Dc+d&sort=name,-created_at"
 	if got != want {
 		t.Fatalf("got %s, want %s", got, want)
 	}
-	if encodeQuery(nil, nil, nil, 0) != "" {
+	if encodeQuery(nil, nil, nil) != "" {
 		t.Fatal("empty query expected")
 	}
 }

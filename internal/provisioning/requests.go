@@ -90,7 +90,7 @@ func (c *Client) GetDocument(ctx context.Context, path string, include ...string
 	if err != nil {
 		return nil, err
 	}
-	doc, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0)})
+	doc, err := c.do(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include)})
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (c *Client) GetPath(ctx context.Context, path string, include ...string) (*
 	if err != nil {
 		return nil, err
 	}
-	return c.one(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0)})
+	return c.one(ctx, call{method: http.MethodGet, path: p, endpoint: ep, query: encodeQuery(nil, nil, include)})
 }
 
 // Create sends POST /api/<r.Type> and returns the created resource (201).
@@ -123,7 +123,7 @@ func (c *Client) Create(ctx context.Context, r *jsonapi.Resource, include ...str
 	if err != nil {
 		return nil, err
 	}
-	return c.one(ctx, call{method: http.MethodPost, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0), body: body})
+	return c.one(ctx, call{method: http.MethodPost, path: p, endpoint: ep, query: encodeQuery(nil, nil, include), body: body})
 }
 
 // Update sends PATCH /api/<r.Type>/<r.ID> and returns the updated resource.
@@ -156,7 +156,7 @@ func (c *Client) patch(ctx context.Context, p, ep string, r *jsonapi.Resource, i
 	if err != nil {
 		return nil, err
 	}
-	return c.one(ctx, call{method: http.MethodPatch, path: p, endpoint: ep, query: encodeQuery(nil, nil, include, 0), body: body})
+	return c.one(ctx, call{method: http.MethodPatch, path: p, endpoint: ep, query: encodeQuery(nil, nil, include), body: body})
 }
 
 // Delete sends DELETE /api/<typ>/<id> (204). A 404 is returned as an
@@ -291,8 +291,8 @@ func encodeBody(r *jsonapi.Resource) ([]byte, error) {
 // filter[q][name_eq]=x&include=a,b&page[number]=2&page[size]=25&sort=-name.
 // Keys are sorted for stable URLs; values are escaped except for commas.
 // page <= 0 leaves out pagination.
-func encodeQuery(filters map[string]string, sortBy, include []string, page int) string {
-	return encodeQueryFields(filters, sortBy, include, nil, page)
+func encodeQuery(filters map[string]string, sortBy, include []string) string {
+	return encodeQueryFields(filters, sortBy, include, nil, 0)
 }
 
 // encodeQueryFields is encodeQuery with sparse fieldsets: "organizations" ->

@@ -565,16 +565,16 @@ func TestValidationErrorShape(t *testing.T) {
 		return h.do(http.MethodPost, "/api/api_credentials", create("api_credentials", attrs{"name": "A", "kind": "sales_channel", "expires_in": expires},
 			map[string]any{"organization": rel("organizations", org)})).firstError(t)
 	}
-	if e := post(31536001); e.Title != "must be less than or equal to 31536000" || e.Meta["error"] != "less_than_or_equal_to" ||
-		e.Meta["value"] != jsonNumber(31536001) || e.Meta["count"] != jsonNumber(31536000) {
-		t.Errorf("above the maximum: %+v", e)
+	if got := post(31536001); got.Title != "must be less than or equal to 31536000" || got.Meta["error"] != "less_than_or_equal_to" ||
+		got.Meta["value"] != jsonNumber(31536001) || got.Meta["count"] != jsonNumber(31536000) {
+		t.Errorf("above the maximum: %+v", got)
 	}
-	if e := post(60); e.Detail != "expires_in - must be greater than or equal to 7200" || e.Meta["error"] != "greater_than_or_equal_to" ||
-		e.Meta["value"] != jsonNumber(60) || e.Meta["count"] != jsonNumber(7200) {
-		t.Errorf("below the minimum: %+v", e)
+	if got := post(60); got.Detail != "expires_in - must be greater than or equal to 7200" || got.Meta["error"] != "greater_than_or_equal_to" ||
+		got.Meta["value"] != jsonNumber(60) || got.Meta["count"] != jsonNumber(7200) {
+		t.Errorf("below the minimum: %+v", got)
 	}
-	if e := post(7200.5); e.Meta["error"] != "not_an_integer" {
-		t.Errorf("not an integer: %+v", e)
+	if got := post(7200.5); got.Meta["error"] != "not_an_integer" {
+		t.Errorf("not an integer: %+v", got)
 	}
 	e = h.do(http.MethodPost, "/api/memberships", create("memberships", attrs{"user_email": "owner@example.com"},
 		map[string]any{"organization": rel("organizations", org), "role": rel("roles", h.roleOf(org, "admin"))})).firstError(t)

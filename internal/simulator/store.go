@@ -291,9 +291,6 @@ func (st *store) caller() *view {
 	return v
 }
 
-// visibleOrgs are the organizations where the signed-in user has a membership.
-func (st *store) visibleOrgs() map[string]bool { return st.caller().orgs }
-
 // userMembership is the signed-in user's membership in an organization.
 func (st *store) userMembership(orgID string) *object { return st.caller().memberships[orgID] }
 

@@ -1,0 +1,6 @@
+import {
+  to = clprovisioning_api_credential.erp
+  identity = {
+    id = "xYZkjABcde"
+  }
+}

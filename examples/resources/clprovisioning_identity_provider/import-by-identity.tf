@@ -1,0 +1,6 @@
+import {
+  to = clprovisioning_identity_provider.sso
+  identity = {
+    id = "xYZkjABcde"
+  }
+}

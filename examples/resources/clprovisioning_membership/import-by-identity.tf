@@ -1,0 +1,6 @@
+import {
+  to = clprovisioning_membership.ada
+  identity = {
+    id = "xYZkjABcde"
+  }
+}

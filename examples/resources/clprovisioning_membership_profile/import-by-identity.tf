@@ -1,0 +1,6 @@
+import {
+  to = clprovisioning_membership_profile.qa
+  identity = {
+    id = "xYZkjABcde"
+  }
+}

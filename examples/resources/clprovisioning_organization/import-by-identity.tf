@@ -1,0 +1,6 @@
+import {
+  to = clprovisioning_organization.brand
+  identity = {
+    id = "xYZkjABcde"
+  }
+}

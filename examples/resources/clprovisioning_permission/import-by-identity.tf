@@ -1,0 +1,6 @@
+import {
+  to = clprovisioning_permission.orders
+  identity = {
+    id = "xYZkjABcde"
+  }
+}

@@ -1,0 +1,6 @@
+import {
+  to = clprovisioning_role.fulfilment
+  identity = {
+    id = "xYZkjABcde"
+  }
+}

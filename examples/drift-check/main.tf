@@ -1,5 +1,6 @@
 # A configuration checked for drift by drift-check.sh: an organization with
-# a custom role and its permissions, plus the audit trail since a given time.
+# a custom role and its permissions, a person with access to the Orders app,
+# plus the audit trail since a given time.
 terraform {
   required_providers {
     clprovisioning = {
@@ -29,6 +30,29 @@ resource "clprovisioning_permission" "orders" {
   subject    = "orders"
   can_read   = true
   can_update = true
+}
+
+resource "clprovisioning_membership" "grace" {
+  organization_id = clprovisioning_organization.brand.id
+  user_email      = "grace@bluebrand.example"
+  role_id         = clprovisioning_organization.brand.read_only_role_id
+}
+
+resource "clprovisioning_api_credential" "orders" {
+  organization_id = clprovisioning_organization.brand.id
+  name            = "Orders"
+  kind            = "orders"
+}
+
+# Who may use the Orders app, with the Fulfilment role. With exclusive = true
+# this list is the whole truth: access to the app with that role given by
+# hand to anyone else shows in the plan, and apply revokes it.
+resource "clprovisioning_role_assignment" "orders" {
+  api_credential_id = clprovisioning_api_credential.orders.id
+  role_id           = clprovisioning_role.fulfilment.id
+  entity_type       = "membership"
+  entity_ids        = [clprovisioning_membership.grace.id]
+  exclusive         = false
 }
 
 data "clprovisioning_versions" "roles" {

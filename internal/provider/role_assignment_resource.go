@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -26,7 +28,10 @@ import (
 // NewRoleAssignmentResource assigns one role on one application to a set of
 // memberships or membership profiles: one application membership per
 // entity, created, updated and revoked as the set and the role change. It
-// only ever touches the application memberships it created or imported.
+// only ever touches the application memberships it created or imported,
+// unless it is exclusive: then it also revokes, by name in the plan, the
+// other application memberships of its application, role and entity type
+// (never the organization owner's).
 func NewRoleAssignmentResource() resource.Resource { return &roleAssignmentResource{} }
 
 type roleAssignmentResource struct {
@@ -48,6 +53,8 @@ type roleAssignmentModel struct {
 	Filters                  filtersValue `tfsdk:"filters"`
 	OrganizationID           types.String `tfsdk:"organization_id"`
 	ApplicationMembershipIDs types.Map    `tfsdk:"application_membership_ids"`
+	Exclusive                types.Bool   `tfsdk:"exclusive"`
+	UnlistedGrants           types.Map    `tfsdk:"unlisted_grants"`
 }
 
 // entityRelationships maps entity_type to the application membership's
@@ -71,7 +78,8 @@ func (r *roleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"revokes it (deletes that application membership), changing the role or the filters updates them in place. " +
 			"It never touches application memberships it did not create or import, and refuses to create one where the " +
 			"application already has one for that entity. **Manage a given (application, entity) pair with this resource " +
-			"or with `clprovisioning_application_membership`, never both.**",
+			"or with `clprovisioning_application_membership`, never both.** With `exclusive = true` it is the only way to get " +
+			"its role on its application for its type of entity: access given otherwise is named in the plan and revoked.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -113,6 +121,26 @@ func (r *roleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequ
 				ElementType:         types.StringType,
 				MarkdownDescription: "The application membership this resource manages for each entity id.",
 			},
+			"exclusive": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "When `true`, this resource is the authority on who has `role_id` on the application for " +
+					"`entity_type`: every other application membership of the application with that role and type of entity " +
+					"(given in the Dashboard, by another tool or by a `clprovisioning_application_membership`) is listed in " +
+					"`unlisted_grants`, named in a warning at plan, shown removed in the plan and revoked (deleted) by apply. " +
+					"The organization owner's access is never revoked. Default `false`: such access is left alone and not read. " +
+					"Use it only where this resource is the one manager of the application and type of entity: two exclusive " +
+					"assignments of the same application, role and type would revoke each other's grants.",
+			},
+			"unlisted_grants": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "With `exclusive = true`: the application memberships of the application with `role_id` " +
+					"for entities not in `entity_ids`, as last read, by entity id, each named by the person's e-mail or the " +
+					"profile's name (the owner's are left out: never revoked). A plan shows each of them removed, and apply " +
+					"revokes them, so it is empty after an apply. Null when `exclusive` is `false`.",
+			},
 		},
 	}
 }
@@ -121,7 +149,9 @@ func (r *roleAssignmentResource) Configure(_ context.Context, req resource.Confi
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan keeps the id and the managed ids known where they do not change.
+// ModifyPlan keeps the id and the managed ids known where they do not
+// change and, for an exclusive assignment, plans the revocation of the
+// unlisted grants, naming each.
 func (r *roleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -134,13 +164,149 @@ func (r *roleAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if known(plan.APICredentialID, plan.RoleID, plan.EntityType) {
 		plan.ID = types.StringValue(assignmentID(plan.APICredentialID.ValueString(), plan.RoleID.ValueString(), plan.EntityType.ValueString()))
 	}
-	if !req.State.Raw.IsNull() {
+	creating := req.State.Raw.IsNull()
+	if !creating {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if plan.EntityIDs.Equal(state.EntityIDs) {
 			plan.ApplicationMembershipIDs = state.ApplicationMembershipIDs
 		}
 	}
+	r.planExclusive(ctx, &plan, &state, creating, resp)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// revocation is what an exclusive plan revokes, carried to the apply in the
+// private state: the unlisted grants of one role, by entity id, with names.
+type revocation struct {
+	Role     string            `json:"role"`
+	Entities map[string]string `json:"entities"`
+}
+
+const revocationKey = "exclusive_revocation"
+
+// planExclusive plans unlisted_grants: null unless exclusive; empty when
+// exclusive, as apply revokes what is unlisted. The grants to revoke are
+// those of the refreshed state (read with the same role); when the
+// assignment becomes exclusive, changes role or is created, they are looked
+// up now (one list of the application's grants, only then).
+func (r *roleAssignmentResource) planExclusive(ctx context.Context, plan, state *roleAssignmentModel, creating bool, resp *resource.ModifyPlanResponse) {
+	if resp.Private != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, revocationKey, nil)...)
+	}
+	switch {
+	case plan.Exclusive.IsUnknown():
+		plan.UnlistedGrants = types.MapUnknown(types.StringType)
+		return
+	case !plan.Exclusive.ValueBool():
+		plan.UnlistedGrants = types.MapNull(types.StringType)
+		return
+	}
+	plan.UnlistedGrants = types.MapValueMust(types.StringType, map[string]attr.Value{})
+	rev := revocation{Role: plan.RoleID.ValueString(), Entities: map[string]string{}}
+	switch {
+	case !creating && state.Exclusive.ValueBool() && plan.RoleID.Equal(state.RoleID):
+		rev.Entities = mapStrings(ctx, state.UnlistedGrants, &resp.Diagnostics)
+	case known(plan.APICredentialID, plan.RoleID, plan.EntityType) && r.client != nil:
+		all, err := r.applicationMemberships(ctx, plan.APICredentialID.ValueString())
+		if err != nil {
+			resp.Diagnostics.Append(grantErrorDiags("Could not list the application's memberships", err, "")...)
+			return
+		}
+		owned := map[string]bool{}
+		for _, id := range mapStrings(ctx, state.ApplicationMembershipIDs, &resp.Diagnostics) {
+			owned[id] = true
+		}
+		// Ids not known yet are of entities made in this apply: none has a
+		// grant yet.
+		var wanted []string
+		for _, e := range plan.EntityIDs.Elements() {
+			if s, ok := e.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+				wanted = append(wanted, s.ValueString())
+			}
+		}
+		for entity, name := range unlistedGrants(all, plan, func(am *jsonapi.Resource) bool {
+			// Create adopts its own marked grants of the entities it lists,
+			// and refuses the others'.
+			return owned[am.ID] || (creating && slices.Contains(wanted, am.Rel(plan.EntityType.ValueString()).ID()))
+		}) {
+			rev.Entities[entity] = name.name
+		}
+	default:
+		// The application or the role is made in this apply: no one can
+		// have been given it by hand yet.
+		return
+	}
+	if len(rev.Entities) == 0 {
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("exclusive"), "Access given outside this role assignment will be revoked",
+		fmt.Sprintf("exclusive = true: apply revokes role %s on application %s from %d %s not in entity_ids:\n%s\n"+
+			"To keep someone's access, add them to entity_ids. The organization owner's access is never revoked.",
+			rev.Role, plan.APICredentialID.ValueString(), len(rev.Entities), plural(plan.EntityType.ValueString(), len(rev.Entities)),
+			namedList(rev.Entities)))
+	if resp.Private != nil {
+		b, _ := json.Marshal(rev)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, revocationKey, b)...)
+	}
+}
+
+// unlistedGrant is an application membership of the assignment's role for
+// an entity it does not list.
+type unlistedGrant struct {
+	id   string // the application membership
+	name string // the person's e-mail or the profile's name
+}
+
+// unlistedGrants finds, among an application's grants, those with the
+// model's role for entities of its type that it does not list and that are
+// not its own, by entity id; the organization owner's are left out (never
+// revoked).
+func unlistedGrants(all []jsonapi.Resource, m *roleAssignmentModel, own func(*jsonapi.Resource) bool) map[string]unlistedGrant {
+	out := map[string]unlistedGrant{}
+	rel := m.EntityType.ValueString()
+	for i := range all {
+		am := &all[i]
+		entity := am.Rel(rel).ID()
+		if entity == "" || am.Rel("role").ID() != m.RoleID.ValueString() || own(am) {
+			continue
+		}
+		holders := am.Related(rel)
+		if len(holders) == 0 || holders[0].Bool("owner") {
+			// The owner's access is never revoked, nor that of someone the
+			// answer does not show (who could be the owner).
+			continue
+		}
+		name := holders[0].String("user_email")
+		if name == "" {
+			name = holders[0].String("name")
+		}
+		if name == "" {
+			name = entity
+		}
+		out[entity] = unlistedGrant{id: am.ID, name: name}
+	}
+	return out
+}
+
+// namedList lists entities as "  - name (id)" lines, sorted by name.
+func namedList(entities map[string]string) string {
+	lines := make([]string, 0, len(entities))
+	for id, name := range entities {
+		if name == id {
+			lines = append(lines, "  - "+id)
+		} else {
+			lines = append(lines, fmt.Sprintf("  - %s (%s)", name, id))
+		}
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
+}
+
+func plural(entityType string, n int) string {
+	if n == 1 {
+		return entityType
+	}
+	return entityType + "s"
 }
 
 func (r *roleAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -185,6 +351,17 @@ func (r *roleAssignmentResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	r.align(ctx, &plan, existing, owned, &resp.Diagnostics)
+	if plan.Exclusive.ValueBool() && !resp.Diagnostics.HasError() {
+		ownIDs := map[string]bool{}
+		for _, id := range owned {
+			ownIDs[id] = true
+		}
+		unlisted := unlistedGrants(existing, &plan, func(am *jsonapi.Resource) bool { return ownIDs[am.ID] })
+		r.revokeUnlisted(ctx, &plan, unlisted, &resp.Diagnostics)
+		plan.UnlistedGrants = types.MapValueMust(types.StringType, map[string]attr.Value{})
+	} else {
+		plan.UnlistedGrants = types.MapNull(types.StringType)
+	}
 	var missing []string
 	for _, entity := range wanted {
 		if _, ok := owned[entity]; !ok {
@@ -258,6 +435,10 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	for i := range all {
 		byID[all[i].ID] = &all[i]
 	}
+	if state.Exclusive.IsNull() {
+		state.Exclusive = types.BoolValue(false) // imported, or saved by an earlier version
+	}
+	readRole := state.RoleID // the role the unlisted grants are read for
 	owned := map[string]string{}
 	if state.ApplicationMembershipIDs.IsNull() {
 		// Just imported: adopt every application membership of this
@@ -296,6 +477,20 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 		state.OrganizationID = tfRelID(am, "organization")
 	}
 	r.setOwned(ctx, &state, owned, &resp.Diagnostics)
+	state.UnlistedGrants = types.MapNull(types.StringType)
+	if state.Exclusive.ValueBool() {
+		ownIDs := map[string]bool{}
+		for _, id := range owned {
+			ownIDs[id] = true
+		}
+		m := state
+		m.RoleID = readRole
+		names := map[string]string{}
+		for entity, g := range unlistedGrants(all, &m, func(am *jsonapi.Resource) bool { return ownIDs[am.ID] }) {
+			names[entity] = g.name
+		}
+		state.UnlistedGrants = stringMap(ctx, names, &resp.Diagnostics)
+	}
 	if state.ID.IsNull() || state.ID.IsUnknown() {
 		state.ID = types.StringValue(assignmentID(state.APICredentialID.ValueString(), state.RoleID.ValueString(), state.EntityType.ValueString()))
 	}
@@ -312,8 +507,15 @@ func (r *roleAssignmentResource) Update(ctx context.Context, req resource.Update
 	owned := mapStrings(ctx, state.ApplicationMembershipIDs, &resp.Diagnostics)
 	wanted := setStrings(ctx, plan.EntityIDs, &resp.Diagnostics)
 
+	// Exclusive: revoke the unlisted grants the plan named, first (an
+	// entity that joins the set may be one of them).
+	left := r.revokePlanned(ctx, req, &plan, owned, &resp.Diagnostics)
+
 	// Revoke what left the set.
 	for _, entity := range slices.Sorted(maps.Keys(owned)) {
+		if resp.Diagnostics.HasError() {
+			break
+		}
 		if slices.Contains(wanted, entity) {
 			continue
 		}
@@ -351,9 +553,93 @@ func (r *roleAssignmentResource) Update(ctx context.Context, req resource.Update
 		// Keep what was done, with the prior role and filters: the next plan
 		// shows what is left.
 		plan.RoleID, plan.Filters = state.RoleID, state.Filters
+		if plan.Exclusive.ValueBool() {
+			plan.UnlistedGrants = stringMap(ctx, left, &resp.Diagnostics)
+		}
+	}
+	if resp.Private != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, revocationKey, nil)...)
 	}
 	r.setOwned(ctx, &plan, owned, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// revokePlanned revokes the unlisted grants an exclusive plan named (kept in
+// the private state by ModifyPlan) that still have the role and are still
+// not the owner's: one list of the application's grants, one DELETE each.
+// It returns those left (not revoked because of an error).
+func (r *roleAssignmentResource) revokePlanned(ctx context.Context, req resource.UpdateRequest, plan *roleAssignmentModel, owned map[string]string, diags *diag.Diagnostics) map[string]string {
+	if !plan.Exclusive.ValueBool() || req.Private == nil {
+		return nil
+	}
+	raw, d := req.Private.GetKey(ctx, revocationKey)
+	diags.Append(d...)
+	var rev revocation
+	if len(raw) == 0 || json.Unmarshal(raw, &rev) != nil || len(rev.Entities) == 0 {
+		return nil
+	}
+	all, err := r.applicationMemberships(ctx, plan.APICredentialID.ValueString())
+	if err != nil {
+		diags.Append(grantErrorDiags("Could not list the application's memberships", err, "")...)
+		return rev.Entities
+	}
+	ownIDs := map[string]bool{}
+	for _, id := range owned {
+		ownIDs[id] = true
+	}
+	m := *plan
+	m.RoleID = types.StringValue(rev.Role)
+	now := unlistedGrants(all, &m, func(am *jsonapi.Resource) bool { return ownIDs[am.ID] })
+	planned := map[string]unlistedGrant{}
+	for entity := range rev.Entities {
+		if g, ok := now[entity]; ok {
+			planned[entity] = g
+		}
+	}
+	revoked := r.revokeUnlisted(ctx, plan, planned, diags)
+	left := map[string]string{}
+	for entity, g := range planned {
+		if !revoked[entity] {
+			left[entity] = g.name
+		}
+	}
+	return left
+}
+
+// revokeUnlisted deletes unlisted grants, in the order of their names, and
+// names each in a warning (the plan named them too). It returns the entities
+// whose grant is gone.
+func (r *roleAssignmentResource) revokeUnlisted(ctx context.Context, m *roleAssignmentModel, grants map[string]unlistedGrant, diags *diag.Diagnostics) map[string]bool {
+	gone := map[string]bool{}
+	if len(grants) == 0 {
+		return gone
+	}
+	revoked := map[string]string{}
+	for _, entity := range slices.SortedFunc(maps.Keys(grants), func(a, b string) int { return strings.Compare(grants[a].name, grants[b].name) }) {
+		g := grants[entity]
+		if err := r.client.Delete(ctx, "application_memberships", g.id); err != nil && !provisioning.IsNotFound(err) {
+			diags.Append(grantErrorDiags(fmt.Sprintf("Could not revoke the access of %s (application membership %s)", g.name, g.id), err, "")...)
+			break
+		}
+		revoked[entity] = g.name
+		gone[entity] = true
+	}
+	if len(revoked) > 0 {
+		diags.AddAttributeWarning(path.Root("exclusive"), "Access given outside this role assignment revoked",
+			fmt.Sprintf("exclusive = true: revoked role %s on application %s from %d %s not in entity_ids:\n%s",
+				m.RoleID.ValueString(), m.APICredentialID.ValueString(), len(revoked), plural(m.EntityType.ValueString(), len(revoked)), namedList(revoked)))
+	}
+	return gone
+}
+
+// stringMap is a map of strings as a Terraform value (empty, never null).
+func stringMap(ctx context.Context, m map[string]string, diags *diag.Diagnostics) types.Map {
+	if m == nil {
+		m = map[string]string{}
+	}
+	v, d := types.MapValueFrom(ctx, types.StringType, m)
+	diags.Append(d...)
+	return v
 }
 
 func (r *roleAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

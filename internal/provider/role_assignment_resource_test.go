@@ -82,6 +82,7 @@ resource "clprovisioning_application_membership" "foreign" {
 				resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.org", "id"),
 				env.calls("POST", "/api/application_memberships", 2),
 				// the check for existing application memberships, and the application's organization
+				// (the credential's own create may list credentials first: not counted)
 				env.calls("GET", "/api/application_memberships", 1),
 				env.calls("GET", "/api/api_credentials/", 1),
 			),

@@ -264,7 +264,10 @@ list "clprovisioning_membership" "all" {
 // are exactly the plural data source's filters.
 func TestListResourcesCoverResources(t *testing.T) {
 	ctx := context.Background()
-	p := New("test")().(provider.ProviderWithListResources)
+	p, ok := New("test")().(provider.ProviderWithListResources)
+	if !ok {
+		t.Fatal("the provider has no list resources")
+	}
 	lists := map[string]list.ListResource{}
 	for _, newList := range p.ListResources(ctx) {
 		l := newList()

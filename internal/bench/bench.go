@@ -173,13 +173,13 @@ func (b *bencher) memberships(ctx context.Context, n int, limits bool, run int) 
 	if err := s.w.setVars(s.sim, n, nil); err != nil {
 		return err
 	}
-	if _, err := b.measure(ctx, s, OpApply, nil, 0, "apply", "-auto-approve"); err != nil {
+	if _, err := b.measure(ctx, s, OpApply, nil, "apply", "-auto-approve"); err != nil {
 		return err
 	}
-	if err := b.plans(ctx, s, n, run); err != nil {
+	if err := b.plans(ctx, s, n); err != nil {
 		return err
 	}
-	_, err = b.measure(ctx, s, OpDestroy, nil, 0, "destroy", "-auto-approve")
+	_, err = b.measure(ctx, s, OpDestroy, nil, "destroy", "-auto-approve")
 	return err
 }
 
@@ -194,7 +194,7 @@ func (b *bencher) largePlan(ctx context.Context, n, run int) error {
 	if err := s.w.setVars(s.sim, n, s.sim.Members); err != nil {
 		return err
 	}
-	m, err := b.measure(ctx, s, OpImport, nil, 0, "apply", "-auto-approve")
+	m, err := b.measure(ctx, s, OpImport, nil, "apply", "-auto-approve")
 	if err != nil {
 		return err
 	}
@@ -204,13 +204,13 @@ func (b *bencher) largePlan(ctx context.Context, n, run int) error {
 	if err := s.w.setVars(s.sim, n, nil); err != nil {
 		return err
 	}
-	return b.plans(ctx, s, n, run)
+	return b.plans(ctx, s, n)
 }
 
 // plans: the no-change plan at the default parallelism and at 25, the same
 // without refresh (what Terraform and the provider need without the API),
 // and, once, a profiled plan.
-func (b *bencher) plans(ctx context.Context, s *session, n, run int) error {
+func (b *bencher) plans(ctx context.Context, s *session, n int) error {
 	for _, p := range []struct {
 		op   string
 		args []string
@@ -219,7 +219,7 @@ func (b *bencher) plans(ctx context.Context, s *session, n, run int) error {
 		{OpPlan25, []string{"-parallelism=25"}},
 		{OpPlanNoRefr, []string{"-refresh=false"}},
 	} {
-		if _, err := b.measure(ctx, s, p.op, nil, 0, append([]string{"plan", "-detailed-exitcode"}, p.args...)...); err != nil {
+		if _, err := b.measure(ctx, s, p.op, nil, append([]string{"plan", "-detailed-exitcode"}, p.args...)...); err != nil {
 			return err
 		}
 	}
@@ -230,7 +230,7 @@ func (b *bencher) plans(ctx context.Context, s *session, n, run int) error {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return err
 		}
-		if _, err := b.measure(ctx, s, OpPlanProfile, []string{envProfile + "=1"}, 0, "plan", "-detailed-exitcode"); err != nil {
+		if _, err := b.measure(ctx, s, OpPlanProfile, []string{envProfile + "=1"}, "plan", "-detailed-exitcode"); err != nil {
 			return err
 		}
 		profiles, _ := filepath.Glob(filepath.Join(s.w.providerOut, "provider-*.pprof"))
@@ -249,7 +249,7 @@ func (b *bencher) plans(ctx context.Context, s *session, n, run int) error {
 // emptied first, as if the command ran a minute after the previous one
 // (the floor assumes empty windows; the provider's own limiter starts empty
 // in every command, each running new provider processes).
-func (b *bencher) measure(ctx context.Context, s *session, op string, env []string, wantExit int, args ...string) (*Measurement, error) {
+func (b *bencher) measure(ctx context.Context, s *session, op string, env []string, args ...string) (*Measurement, error) {
 	if s.base.Limits {
 		if err := s.sim.resetLimits(); err != nil {
 			return nil, err
@@ -265,9 +265,9 @@ func (b *bencher) measure(ctx context.Context, s *session, op string, env []stri
 	if err != nil {
 		return nil, err
 	}
-	if res.exit != wantExit {
-		return nil, fmt.Errorf("terraform %s (N=%d, limits %s): exit %d, want %d\n%s",
-			strings.Join(args, " "), s.base.N, onOff(s.base.Limits), res.exit, wantExit, tail(res.output))
+	if res.exit != 0 {
+		return nil, fmt.Errorf("terraform %s (N=%d, limits %s): exit %d, want 0\n%s",
+			strings.Join(args, " "), s.base.N, onOff(s.base.Limits), res.exit, tail(res.output))
 	}
 	if res.serveError != "" {
 		return nil, fmt.Errorf("terraform %s: a provider process failed: %s", strings.Join(args, " "), res.serveError)

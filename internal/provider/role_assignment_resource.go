@@ -14,11 +14,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
@@ -42,6 +44,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*roleAssignmentResource)(nil)
 	_ resource.ResourceWithImportState = (*roleAssignmentResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*roleAssignmentResource)(nil)
+	_ resource.ResourceWithIdentity    = (*roleAssignmentResource)(nil)
 )
 
 type roleAssignmentModel struct {
@@ -68,6 +71,8 @@ var appMembershipInclude = []string{"api_credential", "organization", "role", "m
 
 func (r *roleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_role_assignment"
+	// The role is part of the identity and changes in place.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *roleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -379,6 +384,7 @@ func (r *roleAssignmentResource) Create(ctx context.Context, req resource.Create
 	}
 	r.setOwned(ctx, &plan, owned, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAssignmentIdentity(ctx, resp.Identity, &plan)...)
 }
 
 // The mark a role assignment puts on the application memberships it creates,
@@ -495,6 +501,7 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 		state.ID = types.StringValue(assignmentID(state.APICredentialID.ValueString(), state.RoleID.ValueString(), state.EntityType.ValueString()))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setAssignmentIdentity(ctx, resp.Identity, &state)...)
 }
 
 func (r *roleAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -562,6 +569,7 @@ func (r *roleAssignmentResource) Update(ctx context.Context, req resource.Update
 	}
 	r.setOwned(ctx, &plan, owned, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAssignmentIdentity(ctx, resp.Identity, &plan)...)
 }
 
 // revokePlanned revokes the unlisted grants an exclusive plan named (kept in
@@ -662,7 +670,40 @@ func (r *roleAssignmentResource) Delete(ctx context.Context, req resource.Delete
 
 // ImportState takes `<api_credential_id>/<role_id>/<entity_type>`; Read then
 // adopts the matching application memberships.
+// IdentitySchema: an assignment is identified by its application, role and
+// entity type (Terraform 1.12+ imports by `identity = { ... }`).
+func (r *roleAssignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	attr := func(desc string) identityschema.StringAttribute {
+		return identityschema.StringAttribute{RequiredForImport: true, Description: desc}
+	}
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"api_credential_id": attr("The application (API credential)."),
+		"role_id":           attr("The role assigned."),
+		"entity_type":       attr("`membership` or `membership_profile`."),
+	}}
+}
+
+// setAssignmentIdentity records the identity; CLIs without identity give
+// none to set.
+func setAssignmentIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m *roleAssignmentModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if identity == nil {
+		return diags
+	}
+	for name, v := range map[string]types.String{"api_credential_id": m.APICredentialID, "role_id": m.RoleID, "entity_type": m.EntityType} {
+		diags.Append(identity.SetAttribute(ctx, path.Root(name), v)...)
+	}
+	return diags
+}
+
 func (r *roleAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		var app, role, typ types.String
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("api_credential_id"), &app)...)
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("role_id"), &role)...)
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("entity_type"), &typ)...)
+		req.ID = assignmentID(app.ValueString(), role.ValueString(), typ.ValueString())
+	}
 	parts := strings.Split(req.ID, "/")
 	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || entityRelationships[parts[2]] == "" {
 		resp.Diagnostics.AddError("Invalid import id",

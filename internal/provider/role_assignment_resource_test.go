@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 const assignmentOrg = `
@@ -241,4 +242,21 @@ resource "clprovisioning_role_assignment" "people" {
   entity_ids        = %s
 }
 `, org, people, entities)
+}
+
+// A role assignment imports by its identity: application, role and entity
+// type (Terraform 1.12+).
+func TestAccRoleAssignmentIdentityImport(t *testing.T) {
+	env := newTestEnv(t)
+	config := env.config("%s", grantsConfig("Assignment Identity Org", 2, "clprovisioning_membership.person[*].id"))
+	env.test(resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config: config, ResourceName: "clprovisioning_role_assignment.people", ImportState: true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
 }

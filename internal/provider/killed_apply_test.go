@@ -23,13 +23,19 @@ func TestAccKilledApplyLosesNothing(t *testing.T) {
 	env := newTestEnv(t)
 	env.needSim() // slows the grants down and watches them land
 	c := newCLI(t)
-	c.write("main.tf", `terraform {
+	full := `terraform {
   required_providers {
     clprovisioning = { source = "clprovisioning/clprovisioning" }
   }
 }
-`+env.provider+grantsConfig("Killed Run Org", 8, "clprovisioning_membership.person[*].id"))
+` + env.provider + grantsConfig("Killed Run Org", 8, "clprovisioning_membership.person[*].id")
+	// The organization, people and app first, so that the run killed is
+	// the role assignment's alone (how often a CLI saves its state while
+	// other resources are created differs between Terraform and OpenTofu).
+	c.write("main.tf", full[:strings.Index(full, `resource "clprovisioning_role_assignment"`)])
 	c.must("init", "-input=false", "-no-color")
+	c.must("apply", "-input=false", "-no-color", "-auto-approve")
+	c.write("main.tf", full)
 
 	// Each grant's answer takes 300 ms: kill Terraform once three landed.
 	env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultLatency, Method: "POST", PathPrefix: "/api/application_memberships", Latency: 300 * time.Millisecond, AfterHandling: true})

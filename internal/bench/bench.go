@@ -207,18 +207,19 @@ func (b *bencher) largePlan(ctx context.Context, n, run int) error {
 	return b.plans(ctx, s, n)
 }
 
-// plans: the no-change plan at the default parallelism and at 25, the same
-// without refresh (what Terraform and the provider need without the API),
-// and, once, a profiled plan.
+// plans: the no-change plan at the default parallelism and at 25 (not for
+// the large plan), the same without refresh (what Terraform and the provider
+// need without the API), and, once, a profiled plan.
 func (b *bencher) plans(ctx context.Context, s *session, n int) error {
-	for _, p := range []struct {
+	type plan struct {
 		op   string
 		args []string
-	}{
-		{OpPlan, nil},
-		{OpPlan25, []string{"-parallelism=25"}},
-		{OpPlanNoRefr, []string{"-refresh=false"}},
-	} {
+	}
+	plans := []plan{{OpPlan, nil}, {OpPlan25, []string{"-parallelism=25"}}, {OpPlanNoRefr, []string{"-refresh=false"}}}
+	if s.base.Scenario == "large-plan" {
+		plans = slices.Delete(plans, 1, 2) // what the large plan is for: with and without refresh
+	}
+	for _, p := range plans {
 		if _, err := b.measure(ctx, s, p.op, nil, append([]string{"plan", "-detailed-exitcode"}, p.args...)...); err != nil {
 			return err
 		}

@@ -59,6 +59,7 @@ type Measurement struct {
 	ProviderCPU   time.Duration `json:"provider_cpu_ns"`
 	SimulatorCPU  time.Duration `json:"simulator_cpu_ns"`
 	ProviderProcs int           `json:"provider_processes"`
+	ProviderRSS   int64         `json:"provider_max_rss_kib"` // the largest provider process's peak
 }
 
 // Requests is every request sent, token requests included.
@@ -319,10 +320,11 @@ func (b *bencher) measure(ctx context.Context, s *session, op string, env []stri
 	m.TerraformCPU = res.cpu.Total() - res.provider.Total()
 	m.SimulatorCPU = simAfter.sub(simBefore).Total()
 	m.ProviderProcs = res.procs
+	m.ProviderRSS = res.maxRSS
 	b.results = append(b.results, m)
-	b.logf("  %-11s N=%-5d limits %-3s run %d  %-22s wall %7.2fs  floor %6.1fs  %s  CPU terraform %.2fs provider %.2fs (%d processes) simulator %.2fs",
+	b.logf("  %-11s N=%-5d limits %-3s run %d  %-22s wall %7.2fs  floor %6.1fs  %s  CPU terraform %.2fs provider %.2fs (%d processes, peak %d MiB) simulator %.2fs",
 		m.Scenario, m.N, onOff(m.Limits), m.Run, m.Op, m.Wall.Seconds(), m.Floor.Seconds(), methodsString(&m),
-		m.TerraformCPU.Seconds(), m.ProviderCPU.Seconds(), m.ProviderProcs, m.SimulatorCPU.Seconds())
+		m.TerraformCPU.Seconds(), m.ProviderCPU.Seconds(), m.ProviderProcs, m.ProviderRSS/1024, m.SimulatorCPU.Seconds())
 	return &m, nil
 }
 

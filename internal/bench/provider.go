@@ -32,6 +32,7 @@ const (
 type providerRecord struct {
 	PID        int           `json:"pid"`
 	CPU        cpu           `json:"cpu"`
+	MaxRSS     int64         `json:"max_rss_kib"`
 	Lifetime   time.Duration `json:"lifetime"`
 	ServeError string        `json:"serve_error,omitempty"`
 }
@@ -56,7 +57,7 @@ func ProviderMain() error {
 		_ = prof.Close()
 	}
 	if dir != "" {
-		rec := providerRecord{PID: os.Getpid(), CPU: selfCPU(), Lifetime: time.Since(start)}
+		rec := providerRecord{PID: os.Getpid(), CPU: selfCPU(), MaxRSS: selfMaxRSS(), Lifetime: time.Since(start)}
 		if err != nil {
 			rec.ServeError = err.Error()
 		}

@@ -189,6 +189,15 @@ func selfCPU() cpu {
 	return rusageCPU(&ru)
 }
 
+// selfMaxRSS is the process's peak resident memory in KiB.
+func selfMaxRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss
+}
+
 func rusageCPU(ru *syscall.Rusage) cpu {
 	return cpu{time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())}
 }

@@ -125,9 +125,10 @@ func (w *workdir) setVars(sim *simProcess, n int, imports map[string]string) err
 // result of one terraform command.
 type tfResult struct {
 	wall       time.Duration
-	cpu        cpu // terraform and the provider processes it waited for
-	provider   cpu // the provider processes alone
-	procs      int // provider processes that recorded themselves
+	cpu        cpu   // terraform and the provider processes it waited for
+	provider   cpu   // the provider processes alone
+	procs      int   // provider processes that recorded themselves
+	maxRSS     int64 // the largest peak memory of those processes, KiB
 	exit       int
 	output     string
 	serveError string
@@ -179,6 +180,7 @@ func (w *workdir) run(ctx context.Context, timeout time.Duration, extraEnv []str
 		}
 		res.provider = res.provider.add(r.CPU)
 		res.procs++
+		res.maxRSS = max(res.maxRSS, r.MaxRSS)
 		if r.ServeError != "" {
 			res.serveError = r.ServeError
 		}

@@ -22,6 +22,7 @@ func main() {
 	if !debug {
 		provider.SilenceUnreadLogs()
 	}
+	provider.TuneGC()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,

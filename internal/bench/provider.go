@@ -49,6 +49,7 @@ func ProviderMain() error {
 		}
 	}
 	provider.SilenceUnreadLogs() // as main.go does
+	provider.TuneGC()
 	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
 		Address: provider.Address,
 	})

@@ -116,7 +116,7 @@ func getConcurrently(t *testing.T, c *Client, fc *fakeClock, joined chan struct{
 			t.Fatal("callers did not join")
 		}
 	}
-	fc.Advance(DefaultBatchWindow)
+	fc.Advance(2 * DefaultBatchWindow) // the longest a batch waits
 	var got []getResult
 	for range ids {
 		got = append(got, <-out)
@@ -385,5 +385,146 @@ func TestGetAfterAnotherWaitsTheWindow(t *testing.T) {
 	fc.Advance(DefaultBatchWindow)
 	if err := <-second; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A Get that comes while a batch of its kind is being answered, or soon
+// after, is part of the same burst and waits the window; a Get after the
+// quiet time is lone again and is sent at once.
+func TestGetDuringOrJustAfterAnAnswerWaitsTheWindow(t *testing.T) {
+	t.Parallel()
+	api := &rolesAPI{}
+	arrived, release := make(chan struct{}, 10), make(chan struct{})
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/roles/r1" {
+			arrived <- struct{}{}
+			<-release
+		}
+		api.serve(w, r)
+	})
+	var releaseOnce sync.Once
+	free := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(free) // before the server closes, which waits for its handlers
+	c := f.client(func(c *Config) { c.BatchWindow = DefaultBatchWindow })
+	fc := newFakeClock()
+	c.batch.clock = fc
+	get := func(id string) chan error {
+		got := make(chan error, 1)
+		go func() {
+			_, err := c.Get(t.Context(), "roles", id, "organization")
+			got <- err
+		}()
+		return got
+	}
+
+	quiet := c.batch.quiet() + time.Nanosecond
+	first := get("r1")
+	if d := fc.waitArmed(t); d != 0 {
+		t.Fatalf("a lone Get waits %s", d)
+	}
+	fc.Advance(0)
+	<-arrived
+	fc.Advance(quiet) // r1 is still being answered
+	second := get("r2")
+	if d := fc.waitArmed(t); d != DefaultBatchWindow {
+		t.Fatalf("a Get while another is answered waits %s, want the window %s", d, DefaultBatchWindow)
+	}
+	free()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	fc.Advance(quiet) // r2's window closes and it is answered now
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+
+	third := get("r3") // the last Get came a quiet time ago, the last answer now
+	d := fc.waitArmed(t)
+	if d == 0 {
+		t.Fatal("a Get right after an answer is sent at once, want it to wait for others")
+	}
+	fc.Advance(d)
+	if err := <-third; err != nil {
+		t.Fatal(err)
+	}
+
+	fc.Advance(quiet)
+	fourth := get("r4")
+	if d := fc.waitArmed(t); d != 0 {
+		t.Fatalf("a Get long after the last answer waits %s, want 0", d)
+	}
+	fc.Advance(0)
+	if err := <-fourth; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Once the batcher has seen how many Gets come at once (Terraform's
+// parallelism), a batch that holds every Get under way, as many as that, is
+// sent without waiting; fewer wait for the others up to twice the window.
+func TestBatchOfAllKnownWorkersIsSentAtOnce(t *testing.T) {
+	t.Parallel()
+	api := &rolesAPI{}
+	c, fc, joined := batchedClient(t, api)
+	getConcurrently(t, c, fc, joined, []string{"r1", "r2", "r3", "r4"}) // learns 4 at once
+	if d := fc.waitArmed(t); d != 0 {
+		t.Fatalf("the first batch (a burst's first Get) waits %s", d)
+	}
+
+	out := make(chan error, 4)
+	for _, id := range []string{"r5", "r6", "r7", "r8"} {
+		go func() {
+			_, err := c.Get(t.Context(), "roles", id, "organization")
+			out <- err
+		}()
+	}
+	for range 4 { // the clock does not move: the fourth caller sends the batch
+		select {
+		case err := <-out:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second): // a guard against a hang, not a timing
+			t.Fatal("a batch of every known worker waited for the window")
+		}
+	}
+	lists, singles := api.seen()
+	if len(lists) != 2 || len(singles) != 0 {
+		t.Fatalf("requests: lists %q, singles %q; want 2 lists", lists, singles)
+	}
+	for range 4 { // the joins of r5..r8
+		<-joined
+	}
+	if d := fc.waitArmed(t); d != 2*DefaultBatchWindow {
+		t.Fatalf("with the parallelism known a batch waits at most %s, want twice the window", d)
+	}
+
+	for _, id := range []string{"r9", "r10", "r11"} {
+		go func() {
+			_, err := c.Get(t.Context(), "roles", id, "organization")
+			out <- err
+		}()
+	}
+	for range 3 {
+		<-joined
+	}
+	if lists, _ := api.seen(); len(lists) != 2 {
+		t.Fatalf("3 of 4 workers: a list was sent before the window closed: %q", lists)
+	}
+	if d := fc.waitArmed(t); d != 2*DefaultBatchWindow {
+		t.Fatalf("3 of 4 workers wait %s, want twice the window", d)
+	}
+	fc.Advance(DefaultBatchWindow)
+	if lists, _ := api.seen(); len(lists) != 2 {
+		t.Fatalf("3 of 4 workers: a list was sent after one window: %q", lists)
+	}
+	fc.Advance(DefaultBatchWindow)
+	for range 3 {
+		if err := <-out; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if lists, _ := api.seen(); len(lists) != 3 || !strings.Contains(lists[2], "r9") || !strings.Contains(lists[2], "r10") || !strings.Contains(lists[2], "r11") {
+		t.Fatalf("lists %q; want a third with r9, r10, r11", lists)
 	}
 }

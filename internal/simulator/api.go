@@ -278,7 +278,7 @@ func (c *call) list(e *entity, objs []*object) *response {
 		return errorResponse(qerr)
 	}
 	var vis []*object
-	for _, o := range objs {
+	for _, o := range byIDIn(objs, q) {
 		if visible(o, c.v) {
 			vis = append(vis, o)
 		}

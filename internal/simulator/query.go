@@ -411,7 +411,11 @@ func isBlank(v any) bool {
 
 // match applies one matcher with SQL semantics: comparisons with null fail.
 func match(v any, k kind, matcher, arg string) bool {
-	flagArg, _ := parseBool(arg)
+	var flagArg bool
+	switch matcher {
+	case "null", "not_null", "present", "blank", "true", "not_true", "false", "not_false":
+		flagArg, _ = parseBool(arg)
+	}
 	switch matcher {
 	case "null":
 		return (v == nil) == flagArg
@@ -690,6 +694,23 @@ func (st *store) apply(e *entity, objs []*object, q *query) ([]*object, int) {
 		return nil, total
 	}
 	return out[start:min(start+q.size, total)], total
+}
+
+// byIDIn keeps only the objects an id_in filter names (ids compare exactly),
+// so a read of 25 ids by id does not test every object of the type against
+// every filter; the filters still run on what is kept.
+func byIDIn(objs []*object, q *query) []*object {
+	for _, p := range q.filters {
+		if p.matcher != "in" || p.mode != "" || len(p.paths) != 1 || p.paths[0].attr != nil || len(p.paths[0].rels) != 0 {
+			continue
+		}
+		ids := map[string]bool{}
+		for id := range strings.SplitSeq(p.value, ",") {
+			ids[id] = true
+		}
+		return slices.DeleteFunc(slices.Clone(objs), func(o *object) bool { return !ids[o.id] })
+	}
+	return objs
 }
 
 // pageLinks builds meta and links of a list response.

@@ -92,6 +92,16 @@ func batchedClient(t *testing.T, api *rolesAPI, mod ...func(*Config)) (c *Client
 	return c, fc, joined
 }
 
+// getRole starts c.Get of role id; the channel gets its error.
+func getRole(t *testing.T, c *Client, id string) chan error {
+	got := make(chan error, 1)
+	go func() {
+		_, err := c.Get(t.Context(), "roles", id, "organization")
+		got <- err
+	}()
+	return got
+}
+
 type getResult struct {
 	id  string
 	r   *jsonapi.Resource
@@ -362,14 +372,7 @@ func TestGetAfterAnotherWaitsTheWindow(t *testing.T) {
 	t.Parallel()
 	api := &rolesAPI{}
 	c, fc, _ := batchedClient(t, api)
-	get := func(id string) chan error {
-		got := make(chan error, 1)
-		go func() {
-			_, err := c.Get(t.Context(), "roles", id, "organization")
-			got <- err
-		}()
-		return got
-	}
+	get := func(id string) chan error { return getRole(t, c, id) }
 	first := get("r1")
 	if d := fc.waitArmed(t); d != 0 {
 		t.Fatalf("the first Get waits %s", d)
@@ -408,14 +411,7 @@ func TestGetDuringOrJustAfterAnAnswerWaitsTheWindow(t *testing.T) {
 	c := f.client(func(c *Config) { c.BatchWindow = DefaultBatchWindow })
 	fc := newFakeClock()
 	c.batch.clock = fc
-	get := func(id string) chan error {
-		got := make(chan error, 1)
-		go func() {
-			_, err := c.Get(t.Context(), "roles", id, "organization")
-			got <- err
-		}()
-		return got
-	}
+	get := func(id string) chan error { return getRole(t, c, id) }
 
 	quiet := c.batch.quiet() + time.Nanosecond
 	first := get("r1")

@@ -708,7 +708,13 @@ func byIDIn(objs []*object, q *query) []*object {
 		for id := range strings.SplitSeq(p.value, ",") {
 			ids[id] = true
 		}
-		return slices.DeleteFunc(slices.Clone(objs), func(o *object) bool { return !ids[o.id] })
+		var kept []*object
+		for _, o := range objs {
+			if ids[o.id] {
+				kept = append(kept, o)
+			}
+		}
+		return kept
 	}
 	return objs
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
@@ -95,6 +96,8 @@ type entity[M any] struct {
 	once      sync.Once
 	cached    schema.Schema
 	immutable map[string]bool // API names of create-only attributes and relationships
+	codec     *modelCodec[M]  // the model to and from the schema's values
+	codecErr  error
 }
 
 // anyChange, among a derived value's dependencies, means that any update
@@ -158,6 +161,7 @@ func (e *entity[M]) title() string {
 func (e *entity[M]) resourceSchema() schema.Schema {
 	e.once.Do(func() {
 		e.cached = e.schema()
+		e.codec, e.codecErr = newModelCodec[M](context.Background(), e.cached.Attributes)
 		e.immutable = map[string]bool{}
 		for name, a := range e.cached.Attributes {
 			if requiresReplace(a) {
@@ -170,6 +174,33 @@ func (e *entity[M]) resourceSchema() schema.Schema {
 }
 
 func (e *entity[M]) attributes() map[string]schema.Attribute { return e.resourceSchema().Attributes }
+
+// decode reads a model from a value of the resource schema: a state, plan
+// or configuration's Raw.
+func (e *entity[M]) decode(ctx context.Context, raw tftypes.Value, m *M) diag.Diagnostics {
+	if e.resourceSchema(); e.codecErr != nil {
+		return codecBug(e.codecErr)
+	}
+	return e.codec.decode(ctx, raw, m)
+}
+
+// store writes a model as the whole of a state, plan or list result.
+func (e *entity[M]) store(ctx context.Context, dst interface {
+	Set(context.Context, any) diag.Diagnostics
+}, m *M) diag.Diagnostics {
+	if e.resourceSchema(); e.codecErr != nil {
+		return codecBug(e.codecErr)
+	}
+	v, diags := e.codec.encode(ctx, m)
+	if diags.HasError() {
+		return diags
+	}
+	return append(diags, dst.Set(ctx, v)...)
+}
+
+func codecBug(err error) diag.Diagnostics {
+	return diag.Diagnostics{diag.NewErrorDiagnostic("Provider bug", err.Error())}
+}
 
 // createOnly tells whether an API attribute or relationship can only be
 // given on create: its Terraform attribute is RequiresReplace, so a PATCH

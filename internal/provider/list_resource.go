@@ -117,7 +117,7 @@ func (l *listResource[M]) result(ctx context.Context, req list.ListRequest, obj 
 	if req.IncludeResource {
 		var m M
 		r.Diagnostics.Append(l.entity.fill(ctx, obj, &m)...)
-		r.Diagnostics.Append(r.Resource.Set(ctx, &m)...)
+		r.Diagnostics.Append(l.entity.store(ctx, r.Resource, &m)...)
 		r.Diagnostics.Append(withoutSecrets(ctx, r.Resource, sensitive)...)
 	}
 	return r

@@ -74,7 +74,7 @@ func (r *jsonapiResource[M]) Configure(_ context.Context, req resource.Configure
 
 func (r *jsonapiResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(r.entity.decode(ctx, req.Plan.Raw, &plan)...)
 	resp.Diagnostics.Append(r.writeOnlyFromConfig(ctx, req.Config, &plan, nil)...)
 	x := r.exchange(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -86,13 +86,13 @@ func (r *jsonapiResource[M]) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	resp.Diagnostics.Append(r.entity.fill(ctx, created, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.entity.store(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, common(&plan).ID)...)
 }
 
 func (r *jsonapiResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.entity.decode(ctx, req.State.Raw, &state)...)
 	x := r.exchange(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -114,14 +114,14 @@ func (r *jsonapiResource[M]) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(r.entity.fill(ctx, obj, &state)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(r.entity.store(ctx, &resp.State, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, common(&state).ID)...)
 }
 
 func (r *jsonapiResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.entity.decode(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(r.entity.decode(ctx, req.State.Raw, &state)...)
 	resp.Diagnostics.Append(r.writeOnlyFromConfig(ctx, req.Config, &plan, &req.State)...)
 	x := r.exchange(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -133,13 +133,13 @@ func (r *jsonapiResource[M]) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	resp.Diagnostics.Append(r.entity.fill(ctx, updated, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.entity.store(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, common(&plan).ID)...)
 }
 
 func (r *jsonapiResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.entity.decode(ctx, req.State.Raw, &state)...)
 	x := r.exchange(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -156,7 +156,7 @@ func (r *jsonapiResource[M]) ValidateConfig(ctx context.Context, req resource.Va
 		return
 	}
 	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(r.entity.decode(ctx, req.Config.Raw, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -222,7 +222,7 @@ func (r *jsonapiResource[M]) writeOnlyFromConfig(ctx context.Context, config tfs
 		return diags
 	}
 	planned := tfsdk.Plan{Schema: config.Schema}
-	diags.Append(planned.Set(ctx, plan)...)
+	diags.Append(r.entity.store(ctx, &planned, plan)...)
 	for name, version := range r.entity.writeOnly {
 		if state != nil {
 			var was, is types.Int64
@@ -236,7 +236,7 @@ func (r *jsonapiResource[M]) writeOnlyFromConfig(ctx context.Context, config tfs
 		diags.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
 		diags.Append(planned.SetAttribute(ctx, path.Root(name), v)...)
 	}
-	diags.Append(planned.Get(ctx, plan)...)
+	diags.Append(r.entity.decode(ctx, planned.Raw, plan)...)
 	return diags
 }
 

@@ -56,6 +56,20 @@ func sampleValue(t *testing.T, name string, typ tftypes.Type, variant string) tf
 	case "unknown":
 		return tftypes.NewValue(typ, tftypes.UnknownValue)
 	}
+	switch tt := typ.(type) {
+	case tftypes.Map:
+		return tftypes.NewValue(typ, map[string]tftypes.Value{"k": sampleValue(t, name, tt.ElementType, variant)})
+	case tftypes.Set:
+		return tftypes.NewValue(typ, []tftypes.Value{sampleValue(t, name, tt.ElementType, variant)})
+	case tftypes.List:
+		return tftypes.NewValue(typ, []tftypes.Value{sampleValue(t, name, tt.ElementType, variant)})
+	case tftypes.Object:
+		vals := map[string]tftypes.Value{}
+		for n, at := range tt.AttributeTypes {
+			vals[n] = sampleValue(t, name+"."+n, at, variant)
+		}
+		return tftypes.NewValue(typ, vals)
+	}
 	switch {
 	case typ.Is(tftypes.String):
 		return tftypes.NewValue(typ, fmt.Sprintf(`{"attribute":%q}`, name))
@@ -63,29 +77,14 @@ func sampleValue(t *testing.T, name string, typ tftypes.Type, variant string) tf
 		return tftypes.NewValue(typ, true)
 	case typ.Is(tftypes.Number):
 		return tftypes.NewValue(typ, big.NewFloat(7))
-	case typ.Is(tftypes.Map{}):
-		elem := typ.(tftypes.Map).ElementType
-		return tftypes.NewValue(typ, map[string]tftypes.Value{"k": sampleValue(t, name, elem, variant)})
-	case typ.Is(tftypes.Set{}):
-		return tftypes.NewValue(typ, []tftypes.Value{sampleValue(t, name, typ.(tftypes.Set).ElementType, variant)})
-	case typ.Is(tftypes.List{}):
-		return tftypes.NewValue(typ, []tftypes.Value{sampleValue(t, name, typ.(tftypes.List).ElementType, variant)})
-	case typ.Is(tftypes.Object{}):
-		vals := map[string]tftypes.Value{}
-		for n, at := range typ.(tftypes.Object).AttributeTypes {
-			vals[n] = sampleValue(t, name+"."+n, at, variant)
-		}
-		return tftypes.NewValue(typ, vals)
 	case typ.Is(tftypes.DynamicPseudoType):
 		// filters: an object whose type is known only from its value
-		v := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-			"name_eq": tftypes.String, "id_in": tftypes.Tuple{ElementTypes: []tftypes.Type{tftypes.String, tftypes.Number}},
-		}}, map[string]tftypes.Value{
-			"name_eq": tftypes.NewValue(tftypes.String, "x"),
-			"id_in": tftypes.NewValue(tftypes.Tuple{ElementTypes: []tftypes.Type{tftypes.String, tftypes.Number}},
-				[]tftypes.Value{tftypes.NewValue(tftypes.String, "a"), tftypes.NewValue(tftypes.Number, big.NewFloat(2))}),
-		})
-		return v
+		tuple := tftypes.Tuple{ElementTypes: []tftypes.Type{tftypes.String, tftypes.Number}}
+		return tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"name_eq": tftypes.String, "id_in": tuple}},
+			map[string]tftypes.Value{
+				"name_eq": tftypes.NewValue(tftypes.String, "x"),
+				"id_in":   tftypes.NewValue(tuple, []tftypes.Value{tftypes.NewValue(tftypes.String, "a"), tftypes.NewValue(tftypes.Number, big.NewFloat(2))}),
+			})
 	}
 	t.Fatalf("%s: no sample for type %s", name, typ)
 	return tftypes.Value{}
@@ -108,7 +107,10 @@ func TestCodecAgreesWithTheFramework(t *testing.T) {
 		}
 		tested++
 		e := r.facts()
-		objType := schema.Schema{Attributes: e.attributes}.Type().TerraformType(ctx).(tftypes.Object)
+		objType, ok := schema.Schema{Attributes: e.attributes}.Type().TerraformType(ctx).(tftypes.Object)
+		if !ok {
+			t.Fatalf("%s: the schema's type is not an object", e.name)
+		}
 		for _, variant := range []string{"known", "null", "unknown"} {
 			t.Run(e.name+"/"+variant, func(t *testing.T) {
 				vals := map[string]tftypes.Value{}

@@ -26,9 +26,10 @@ type modelCodec[M any] struct {
 }
 
 type codecField struct {
-	name  string
-	index []int // reflect field index, through embedded structs
-	typ   attr.Type
+	name   string
+	index  []int // reflect field index, through embedded structs
+	typ    attr.Type
+	tfType tftypes.Type // typ's Terraform type, computed once
 }
 
 var attrValueType = reflect.TypeFor[attr.Value]()
@@ -56,8 +57,9 @@ func newModelCodec[M any](ctx context.Context, attrs map[string]schema.Attribute
 			return nil, fmt.Errorf("%s: tag %q is on two fields", reflect.TypeFor[M](), tag)
 		}
 		seen[tag] = true
-		c.fields = append(c.fields, codecField{name: tag, index: f.Index, typ: a.GetType()})
-		c.objType.AttributeTypes[tag] = a.GetType().TerraformType(ctx)
+		tfType := a.GetType().TerraformType(ctx)
+		c.fields = append(c.fields, codecField{name: tag, index: f.Index, typ: a.GetType(), tfType: tfType})
+		c.objType.AttributeTypes[tag] = tfType
 	}
 	for name := range attrs {
 		if !seen[name] {
@@ -102,7 +104,7 @@ func (c *modelCodec[M]) encode(ctx context.Context, m *M) (tftypes.Value, diag.D
 	vals := make(map[string]tftypes.Value, len(c.fields))
 	for _, f := range c.fields {
 		v, _ := source.FieldByIndex(f.index).Interface().(attr.Value)
-		if v == nil || !f.typ.TerraformType(ctx).Equal(v.Type(ctx).TerraformType(ctx)) {
+		if v == nil || !f.tfType.Equal(v.Type(ctx).TerraformType(ctx)) {
 			diags.AddAttributeError(path.Root(f.name), "Value Conversion Error",
 				fmt.Sprintf("The model's value %v does not have the schema's type %s; this is a bug in the provider.", v, f.typ))
 			continue

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -13,22 +15,24 @@ import (
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
-// Exactly once: a create never leaves a duplicate nor an object no state
-// knows, whatever the network loses. The natural key of the entity decides:
+// Exactly once, and never someone else's: a create never leaves a duplicate
+// nor an object no state knows, whatever the network loses, and never takes
+// over an object it cannot prove it made. Every POST carries a mark of its
+// own (a random token in metadata, see createMark), and:
 //
-//   - the POST's outcome is unknown (answer lost, timeout, 5xx): look the
-//     object up by its natural key among those created since the POST was
-//     sent; adopt it when exactly one matches, send the POST again when none
-//     does (now safe), fail listing the ids when several do;
+//   - the POST's outcome is unknown (answer lost, timeout, 5xx): look among
+//     the objects with its natural key created since it was sent for the one
+//     with its mark; adopt that one, and only that one. None: send the POST
+//     again, once the API's reads can no longer be lagging behind it where the
+//     API would accept a second object (for the others a second POST is
+//     refused if the first one landed, and the refusal finds the mark);
 //   - the POST is refused because the object exists (the API refuses
-//     duplicates of the key): adopt it when the entity says it may (an
-//     emptied permission), otherwise fail with the import block that brings
-//     it under Terraform;
-//   - where the API does not refuse duplicates (names of roles, profiles,
-//     credentials), one list before the POST finds an object an interrupted
-//     run created and the state lost, and fails the same way. Not for
-//     organizations: a destroy forgets one (the API cannot delete it), and a
-//     replacement (a new region) makes another of the same name on purpose.
+//     duplicates of the key): adopt it if it bears the mark (an earlier
+//     attempt of this same create landed), take it over if the entity says
+//     it may (an emptied permission), otherwise fail with the import block;
+//   - where the API does not refuse duplicates (organization, role, profile
+//     and credential names), one list before the POST finds an object an
+//     interrupted run created and the state lost, and fails the same way.
 
 // createAttempts bounds the POSTs of one create: a POST is sent again only
 // after a lookup showed that the previous one created nothing.
@@ -37,6 +41,19 @@ const createAttempts = 4
 // clockSkew is how far the API's clock may be behind this machine's when
 // looking for what a POST created "since it was sent".
 const clockSkew = 30 * time.Second
+
+// createMarkKey is the metadata key of a POST's mark. It is the provider's,
+// not the user's: reads hide it, configurations may not set it, and an
+// update of metadata drops it (it is only needed until the create is done).
+const createMarkKey = "clprovisioning_create_mark"
+
+// adoption says which existing object with a create's natural key may be
+// taken over (allowed) and what the take-over writes (every planned value,
+// nulls included, so that the object ends as planned).
+type adoption struct {
+	allowed func(existing *jsonapi.Resource) bool
+	full    *jsonapi.Resource
+}
 
 // create sends the POST (or adopts the singleton with one PATCH) and returns
 // the object created, exactly once.
@@ -53,12 +70,20 @@ func (e *entity[M]) create(ctx context.Context, x *exchange, plan *M) (*jsonapi.
 	if e.singleton != "" {
 		return x.client.UpdatePath(ctx, e.singleton, body, e.include...)
 	}
-	return e.post(ctx, x, body, e.hooks.adoptable)
+	var adopt *adoption
+	if e.hooks.adoptable != nil {
+		full, diags := e.fullBody(ctx, plan)
+		if err := errorOf(diags); err != nil {
+			return nil, err
+		}
+		adopt = &adoption{allowed: e.hooks.adoptable, full: full}
+	}
+	return e.post(ctx, x, body, adopt)
 }
 
-// post sends the POST of body, exactly once (see above). adoptable tells
-// whether an existing object with body's natural key may be taken over.
-func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resource, adoptable func(*jsonapi.Resource) bool) (*jsonapi.Resource, error) {
+// post sends the POST of body, exactly once (see above).
+func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resource, adopt *adoption) (*jsonapi.Resource, error) {
+	mark := setCreateMark(body)
 	if e.naturalKey != nil && e.lookFirst {
 		found, err := e.findByKey(ctx, x.client, body, time.Time{})
 		if err != nil {
@@ -74,32 +99,40 @@ func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resourc
 		switch {
 		case err == nil:
 			return created, nil
-		case e.naturalKey != nil && outcomeUnknown(err):
-			found, lerr := e.findByKey(ctx, x.client, body, sent.Add(-clockSkew))
+		case outcomeUnknown(err):
+			mine, lerr := e.findMine(ctx, x.client, body, mark, sent)
 			if lerr != nil {
 				return nil, fmt.Errorf("%w; looking up what it may have created failed too: %w", err, lerr)
 			}
-			switch {
-			case len(found) == 1:
-				tflog.Info(ctx, "create outcome was unknown: adopting the object it created", map[string]any{"type": e.apiType, "id": found[0].ID})
-				return &found[0], nil
-			case len(found) > 1:
-				return nil, &attrError{summary: "Could not create " + e.title(), detail: fmt.Sprintf(
-					"The answer to the create was lost and %d objects with %s were created since it was sent (ids %s): "+
-						"the provider cannot tell which is its own. Import the right one and delete the others. First error: %v",
-					len(found), e.describeKey(body), ids(found), err)}
-			case attempt < createAttempts:
+			if mine != nil {
+				tflog.Info(ctx, "create outcome was unknown: adopting the object it created", map[string]any{"type": e.apiType, "id": mine.ID})
+				return mine, nil
+			}
+			if attempt < createAttempts {
 				tflog.Warn(ctx, "create outcome was unknown and nothing was created: sending it again", map[string]any{"type": e.apiType, "attempt": attempt})
 				continue
 			}
 			return nil, err
 		case e.naturalKey != nil && isConflict(err):
-			found, lerr := e.findByKey(ctx, x.client, body, time.Time{})
-			if lerr != nil || len(found) != 1 {
+			// The refusal proves the object exists: wait for the reads to
+			// show it.
+			var found []jsonapi.Resource
+			lerr := untilSeen(ctx, time.Now().Add(readLag), func() (bool, error) {
+				var err error
+				found, err = e.findByKey(ctx, x.client, body, time.Time{})
+				return len(found) > 0, err
+			})
+			if lerr != nil || len(found) == 0 {
 				return nil, err
 			}
-			if adoptable != nil && adoptable(&found[0]) {
-				return e.takeOver(ctx, x, &found[0], body)
+			for i := range found {
+				if createMarkOf(&found[i]) == mark {
+					// An earlier attempt of this create landed; its answer was lost.
+					return &found[i], nil
+				}
+			}
+			if len(found) == 1 && adopt != nil && adopt.allowed(&found[0]) {
+				return e.takeOver(ctx, x, &found[0], adopt.full)
 			}
 			return nil, e.exists(found, body)
 		}
@@ -107,8 +140,48 @@ func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resourc
 	}
 }
 
+// findMine looks for the object a POST sent at the given time created: the
+// one with its natural key and its mark. Where the API accepts a second
+// object with the key, nothing found is only final once the API's reads
+// cannot lag behind the POST any more: it looks again until then.
+func (e *entity[M]) findMine(ctx context.Context, c *provisioning.Client, body *jsonapi.Resource, mark string, sent time.Time) (*jsonapi.Resource, error) {
+	var mine *jsonapi.Resource
+	deadline := time.Now()
+	if e.lookFirst {
+		deadline = sent.Add(readLag)
+	}
+	err := untilSeen(ctx, deadline, func() (bool, error) {
+		found, err := e.findByKey(ctx, c, body, sent.Add(-clockSkew))
+		for i := range found {
+			if createMarkOf(&found[i]) == mark {
+				mine = &found[i]
+			}
+		}
+		return mine != nil, err
+	})
+	return mine, err
+}
+
+// setCreateMark gives body's metadata a new random mark and returns it.
+func setCreateMark(body *jsonapi.Resource) string {
+	mark := rand.Text()
+	md, _ := body.Attributes["metadata"].(map[string]any)
+	withMark := make(map[string]any, len(md)+1)
+	maps.Copy(withMark, md)
+	withMark[createMarkKey] = mark
+	body.SetAttr("metadata", withMark)
+	return mark
+}
+
+// createMarkOf is the mark an object was created with ("" when none).
+func createMarkOf(r *jsonapi.Resource) string {
+	md, _ := r.Attributes["metadata"].(map[string]any)
+	s, _ := md[createMarkKey].(string)
+	return s
+}
+
 // takeOver makes an existing object what the create would have made: one
-// PATCH of everything but what only a create sets.
+// PATCH of every planned value (nulls included) but what only a create sets.
 func (e *entity[M]) takeOver(ctx context.Context, x *exchange, existing, body *jsonapi.Resource) (*jsonapi.Resource, error) {
 	update := &jsonapi.Resource{Type: e.apiType, ID: existing.ID, Attributes: map[string]any{}}
 	for k, v := range body.Attributes {
@@ -199,12 +272,16 @@ func (e *entity[M]) describeKey(body *jsonapi.Resource) string {
 // never adopted silently (someone else may have made it), but named, with
 // the import block that brings it under Terraform.
 func (e *entity[M]) exists(found []jsonapi.Resource, body *jsonapi.Resource) error {
+	otherwise := "Otherwise delete it or change the configuration."
+	if e.forget != "" {
+		otherwise = fmt.Sprintf("Otherwise change the configuration (another name): the Provisioning API cannot delete %ss.", e.title())
+	}
 	return &attrError{
 		summary: fmt.Sprintf("%s already exists", capitalize(e.title())),
-		detail: fmt.Sprintf("A %s with %s already exists (id %s), and this state does not know it: an earlier run may "+
+		detail: fmt.Sprintf("%s with %s already exists (id %s), and this state does not know it: an earlier run may "+
 			"have been interrupted after creating it, or someone made it by hand. If it is the one this configuration "+
 			"describes, import it:\n\n  import {\n    to = clprovisioning_%s.<name>\n    id = %q\n  }\n\n"+
-			"Otherwise delete it or change the configuration.", e.title(), e.describeKey(body), ids(found), e.name, found[0].ID),
+			"%s", capitalize(article(e.title())), e.describeKey(body), ids(found), e.name, found[0].ID, otherwise),
 	}
 }
 

@@ -115,6 +115,10 @@ type hooks[M any] struct {
 	// riding along an update). An update with nothing left to send reads the
 	// object back instead.
 	beforeUpdate func(ctx context.Context, x *exchange, plan, state *M, body *jsonapi.Resource) error
+	// checkPlan refuses, at plan time, an update or a destroy (plan nil)
+	// that the API would refuse or that would do harm it cannot undo
+	// (locking the provider's own credentials out).
+	checkPlan func(ctx context.Context, x *exchange, plan, state *M) error
 	// beforeDelete refuses a destroy the API would refuse, in better words.
 	beforeDelete func(ctx context.Context, x *exchange, state *M) error
 	// remove empties an object the API cannot delete (revoke a permission's
@@ -129,6 +133,7 @@ type hooks[M any] struct {
 // exchange is what a hook works with: the client, and warnings to show.
 type exchange struct {
 	client   *provisioning.Client
+	session  *session
 	warnings diag.Diagnostics
 }
 
@@ -293,6 +298,23 @@ func (e *entity[M]) body(ctx context.Context, m, prior *M, id string) (*jsonapi.
 		if !e.createOnly(k) && !sameJSON(rel, oldRels[k]) {
 			r.SetRel(k, rel)
 		}
+	}
+	return r, diags
+}
+
+// fullBody is every writable value of a model, nulls included, but what only
+// a create may set: what a take-over PATCH sends, so that an existing object
+// ends exactly as planned.
+func (e *entity[M]) fullBody(ctx context.Context, m *M) (*jsonapi.Resource, diag.Diagnostics) {
+	attrs, rels, diags := e.writable(ctx, m)
+	r := &jsonapi.Resource{Type: e.apiType, Attributes: map[string]any{}}
+	for k, v := range attrs {
+		if v != unknown {
+			r.SetAttr(k, v)
+		}
+	}
+	for k, rel := range rels {
+		r.SetRel(k, rel)
 	}
 	return r, diags
 }

@@ -64,6 +64,7 @@ var membershipEntity = &entity[membershipModel]{
 	derived: map[string][]string{"effective_test_enabled": {anyChange}},
 	hooks: hooks[membershipModel]{
 		beforeUpdate: resendInvitation,
+		checkPlan:    keepOwnAccess,
 		beforeDelete: refuseOwnerDelete,
 	},
 }
@@ -190,4 +191,49 @@ func refuseOwnerDelete(_ context.Context, _ *exchange, m *membershipModel) error
 			"organization to another member first (in the Dashboard, or PATCH /api/organizations/%s/transfer_ownership), "+
 			"or stop managing this membership with a `removed` block or `terraform state rm`.",
 		m.UserEmail.ValueString(), m.OrganizationID.ValueString(), m.OrganizationID.ValueString())}
+}
+
+// keepOwnAccess refuses at plan what the API would accept but what would lock
+// the provider out for good: removing the membership of the user whose
+// credentials it uses, or giving it the read_only role. Every later apply
+// would then lack the permissions to undo it. The owner's membership is
+// refused as the API would refuse it. The provider argument
+// allow_own_access_removal lets such a plan through.
+func keepOwnAccess(ctx context.Context, x *exchange, plan, state *membershipModel) error {
+	if plan == nil {
+		if err := refuseOwnerDelete(ctx, x, state); err != nil {
+			return err
+		}
+	}
+	if x.session.allowOwnAccessRemoval {
+		return nil
+	}
+	readOnly := false
+	if plan != nil {
+		if !known(plan.RoleID) || plan.RoleID.Equal(state.RoleID) {
+			return nil
+		}
+	}
+	mine, err := x.session.isSignedInUser(ctx, state.UserEmail.ValueString())
+	if err != nil || !mine {
+		return err
+	}
+	if plan != nil {
+		role, err := x.client.Get(ctx, "roles", plan.RoleID.ValueString())
+		if err != nil {
+			return fmt.Errorf("reading the planned role: %w", err)
+		}
+		if readOnly = role.String("kind") == "read_only"; !readOnly {
+			return nil
+		}
+	}
+	what, attribute := "remove", ""
+	if readOnly {
+		what, attribute = "give the read_only role to", "role_id"
+	}
+	return &attrError{attribute: attribute, summary: "This plan would lock the provider out", detail: fmt.Sprintf(
+		"%s is the user whose credentials this provider uses. This plan would %s its membership of organization %s: "+
+			"every later apply would lack the permissions to manage the organization, and could not undo it. Let another "+
+			"user's credentials make this change, or set allow_own_access_removal = true in the provider block if it is "+
+			"intended.", state.UserEmail.ValueString(), what, state.OrganizationID.ValueString())}
 }

@@ -108,6 +108,9 @@ var organizationEntity = &entity[organizationModel]{
 	// gives their ids without a lookup that a plan would defer.
 	include:    []string{"roles"},
 	naturalKey: []keyPart{{api: "name", filter: "name_eq"}},
+	// The API accepts a second organization of a name, and cannot delete
+	// one: a run that lost its state finds its organization before the POST.
+	lookFirst: true,
 	displayName: func(r *jsonapi.Resource) string {
 		return withDetail(r.String("name"), r.String("slug"))
 	},

@@ -55,6 +55,8 @@ type providerModel struct {
 	AccessToken  types.String `tfsdk:"access_token"`
 	APIURL       types.String `tfsdk:"api_url"`
 	AuthURL      types.String `tfsdk:"auth_url"`
+
+	AllowOwnAccessRemoval types.Bool `tfsdk:"allow_own_access_removal"`
 }
 
 func (p *clProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -86,6 +88,12 @@ func (p *clProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 				Optional: true,
 				MarkdownDescription: "Base URL of the Provisioning API, without `/api`. Defaults to `" + provisioning.DefaultAPIURL +
 					"`. Also read from `" + EnvAPIURL + "`. Plain `http://` is accepted only for loopback addresses (the simulator).",
+			},
+			"allow_own_access_removal": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Allow plans that remove the membership of the user whose credentials the provider " +
+					"uses, or give it the `read_only` role. `false` when omitted: such a plan is refused, because every " +
+					"later apply would lack the permissions to undo it.",
 			},
 			"auth_url": schema.StringAttribute{
 				Optional: true,
@@ -145,11 +153,12 @@ func (p *clProvider) Configure(ctx context.Context, req provider.ConfigureReques
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		return
 	}
-	resp.ResourceData = client
-	resp.DataSourceData = client
-	resp.ListResourceData = client
-	resp.ActionData = client
-	resp.EphemeralResourceData = client
+	s := &session{client: client, allowOwnAccessRemoval: cfg.AllowOwnAccessRemoval.ValueBool()}
+	resp.ResourceData = s
+	resp.DataSourceData = s
+	resp.ListResourceData = s
+	resp.ActionData = s
+	resp.EphemeralResourceData = s
 }
 
 // credentialsProblem explains, in one message, what is missing; "" when the

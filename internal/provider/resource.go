@@ -24,8 +24,9 @@ import (
 // (or the entity's own rule), and import by id. Entities extend it only
 // through their hooks.
 type jsonapiResource[M any] struct {
-	client *provisioning.Client
-	entity *entity[M]
+	client  *provisioning.Client
+	session *session
+	entity  *entity[M]
 }
 
 // anyModel stands for every entity model in the interface checks.
@@ -70,6 +71,7 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types
 
 func (r *jsonapiResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.session = sessionFrom(req.ProviderData)
 }
 
 func (r *jsonapiResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -98,8 +100,12 @@ func (r *jsonapiResource[M]) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	id := common(&state).ID.ValueString()
-	obj, err := r.entity.fetch(ctx, x.client, id)
+	obj, err := r.entity.fetchFresh(ctx, x.client, id, common(&state).CreatedAt)
 	if provisioning.IsNotFound(err) {
+		if lost := r.entity.accessLost(ctx, x.client, id, req.State); lost != nil {
+			r.finish(ctx, x, "read", lost, &resp.Diagnostics)
+			return
+		}
 		// Deleted outside Terraform: forget it so the next plan recreates it.
 		resp.Diagnostics.AddWarning(fmt.Sprintf("%s %s no longer exists", capitalize(r.entity.title()), id),
 			"It was deleted outside Terraform and has been removed from the state; the plan will create it again.")
@@ -172,7 +178,10 @@ func (r *jsonapiResource[M]) ConfigValidators(context.Context) []resource.Config
 // following test_enabled, say — Terraform has not marked the computed values
 // an update changes as unknown: do it here, so the apply's result matches.
 func (r *jsonapiResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+	if !req.State.Raw.IsNull() && !req.Plan.Raw.Equal(req.State.Raw) && r.entity.hooks.checkPlan != nil && r.session != nil {
+		r.checkPlan(ctx, req, resp)
+	}
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) || resp.Diagnostics.HasError() {
 		return
 	}
 	attrs := r.entity.attributes()
@@ -213,6 +222,28 @@ func (r *jsonapiResource[M]) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 }
 
+// checkPlan runs the entity's checkPlan hook on an update or a destroy
+// (plan nil).
+func (r *jsonapiResource[M]) checkPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state, planned M
+	plan := &planned
+	resp.Diagnostics.Append(r.entity.decode(ctx, req.State.Raw, &state)...)
+	if req.Plan.Raw.IsNull() {
+		plan = nil
+	} else {
+		resp.Diagnostics.Append(r.entity.decode(ctx, req.Plan.Raw, plan)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	x := r.exchange(&resp.Diagnostics)
+	op := "update"
+	if plan == nil {
+		op = "destroy"
+	}
+	r.finish(ctx, x, op, r.entity.hooks.checkPlan(ctx, x, plan, &state), &resp.Diagnostics)
+}
+
 // writeOnlyFromConfig copies the entity's write-only arguments from the
 // configuration (Terraform keeps them nowhere else) into the plan's model:
 // on create, and on update when the argument that versions them changed.
@@ -246,7 +277,7 @@ func (r *jsonapiResource[M]) exchange(diags *diag.Diagnostics) *exchange {
 	if r.client == nil {
 		diags.AddError("Provider not configured", errNotConfigured.Error())
 	}
-	return &exchange{client: r.client}
+	return &exchange{client: r.client, session: r.session}
 }
 
 // finish adds the hooks' warnings and, on failure, the error's diagnostics.
@@ -282,9 +313,10 @@ func clientFrom(data any, diags *diag.Diagnostics) *provisioning.Client {
 	if data == nil {
 		return nil // the provider is not configured yet (validation)
 	}
-	c, ok := data.(*provisioning.Client)
+	s, ok := data.(*session)
 	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *provisioning.Client, got %T", data))
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *session, got %T", data))
+		return nil
 	}
-	return c
+	return s.client
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -321,7 +322,11 @@ func (r *roleAssignmentResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	if !known(plan.OrganizationID) {
-		app, err := r.client.Get(ctx, "api_credentials", plan.APICredentialID.ValueString(), "organization")
+		// The application may have been created moments ago, in this apply:
+		// a lagging read of it is not its absence.
+		app, err := getFresh(ctx, func() (*jsonapi.Resource, error) {
+			return r.client.Get(ctx, "api_credentials", plan.APICredentialID.ValueString(), "organization")
+		})
 		if err != nil {
 			resp.Diagnostics.Append(grantErrorDiags("Could not read the application", err, "")...)
 			return
@@ -375,6 +380,9 @@ func (r *roleAssignmentResource) Create(ctx context.Context, req resource.Create
 	}
 	if !resp.Diagnostics.HasError() {
 		r.grant(ctx, &plan, missing, owned, &resp.Diagnostics)
+		if len(missing) > 0 && resp.Private != nil {
+			markGranted(ctx, resp.Private, &resp.Diagnostics)
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		// Nothing is saved, so the resource is not tainted (which would
@@ -432,14 +440,30 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
-	all, err := r.applicationMemberships(ctx, state.APICredentialID.ValueString())
+	var all []jsonapi.Resource
+	byID := map[string]*jsonapi.Resource{}
+	list := func() (bool, error) {
+		var err error
+		all, err = r.applicationMemberships(ctx, state.APICredentialID.ValueString())
+		clear(byID)
+		for i := range all {
+			byID[all[i].ID] = &all[i]
+		}
+		for _, amID := range mapStrings(ctx, state.ApplicationMembershipIDs, &resp.Diagnostics) {
+			if byID[amID] == nil {
+				return false, err
+			}
+		}
+		return true, err
+	}
+	complete, err := list()
+	if err == nil && !complete && req.Private != nil && grantedMomentsAgo(ctx, req.Private) {
+		// Grants made moments ago may be missing from a lagging list.
+		err = untilSeen(ctx, time.Now().Add(readLag), list)
+	}
 	if err != nil {
 		resp.Diagnostics.Append(grantErrorDiags("Could not list the application's memberships", err, "")...)
 		return
-	}
-	byID := map[string]*jsonapi.Resource{}
-	for i := range all {
-		byID[all[i].ID] = &all[i]
 	}
 	if state.Exclusive.IsNull() {
 		state.Exclusive = types.BoolValue(false) // imported, or saved by an earlier version
@@ -555,6 +579,9 @@ func (r *roleAssignmentResource) Update(ctx context.Context, req resource.Update
 			}
 		}
 		r.grant(ctx, &plan, missing, owned, &resp.Diagnostics)
+		if len(missing) > 0 && resp.Private != nil {
+			markGranted(ctx, resp.Private, &resp.Diagnostics)
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		// Keep what was done, with the prior role and filters: the next plan
@@ -732,7 +759,15 @@ func (r *roleAssignmentResource) grant(ctx context.Context, m *roleAssignmentMod
 		body.SetAttr("reference_origin", grantOrigin)
 		body.SetAttr("reference", grantMark(m))
 		x := &exchange{client: r.client}
-		created, err := applicationMembershipEntity.post(ctx, x, body, func(existing *jsonapi.Resource) bool { return isOwnGrant(existing, m) })
+		full := *body
+		if filters == nil {
+			full.Attributes = maps.Clone(body.Attributes)
+			full.SetAttr("filters", nil)
+		}
+		created, err := applicationMembershipEntity.post(ctx, x, body, &adoption{
+			allowed: func(existing *jsonapi.Resource) bool { return isOwnGrant(existing, m) },
+			full:    &full,
+		})
 		diags.Append(x.warnings...)
 		if err != nil {
 			diags.Append(grantErrorDiags(fmt.Sprintf("Could not assign the role to %s %s", rel, entity), err, entity)...)
@@ -814,4 +849,26 @@ func grantErrorDiags(summary string, err error, entity string) diag.Diagnostics 
 		}
 		return path.Empty(), false
 	})
+}
+
+// grantedKey is the private-state key of when the assignment last granted
+// (RFC 3339): a read shortly after may miss those grants in a lagging list.
+const grantedKey = "granted_at"
+
+func markGranted(ctx context.Context, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, diags *diag.Diagnostics) {
+	b, _ := json.Marshal(time.Now().UTC().Format(time.RFC3339))
+	diags.Append(private.SetKey(ctx, grantedKey, b)...)
+}
+
+func grantedMomentsAgo(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) bool {
+	raw, _ := private.GetKey(ctx, grantedKey)
+	var at string
+	if json.Unmarshal(raw, &at) != nil {
+		return false
+	}
+	return createdMomentsAgo(types.StringValue(at))
 }

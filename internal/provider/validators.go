@@ -211,6 +211,12 @@ func (metadataValues) ValidateMap(_ context.Context, req validator.MapRequest, r
 	}
 	elems := req.ConfigValue.Elements()
 	for _, k := range slices.Sorted(maps.Keys(elems)) {
+		if k == createMarkKey {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Reserved metadata key",
+				fmt.Sprintf("The key %q is the provider's: every create marks its object with it, to recognise it when "+
+					"an answer is lost. Use another key.", k))
+			continue
+		}
 		if elems[k].IsNull() {
 			p := req.Path.AtMapKey(k)
 			resp.Diagnostics.AddAttributeError(p, "Invalid metadata value",

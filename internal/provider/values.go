@@ -164,12 +164,18 @@ func tfMetadata(r *jsonapi.Resource) types.Map {
 	}
 	elems := make(map[string]attr.Value, len(m))
 	for k, e := range m {
+		if k == createMarkKey {
+			continue // the provider's own, not a value of the user's
+		}
 		if s, ok := e.(string); ok {
 			elems[k] = types.StringValue(s)
 			continue
 		}
 		b, _ := json.Marshal(e)
 		elems[k] = types.StringValue(string(b))
+	}
+	if len(elems) == 0 {
+		return types.MapNull(types.StringType)
 	}
 	return types.MapValueMust(types.StringType, elems)
 }

@@ -150,7 +150,7 @@ func (s *Simulator) handle(r *http.Request, body []byte) *response {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &call{s: s, st: s.st, r: r, body: body, rt: rt, v: s.st.caller()}
+	c := &call{s: s, st: s.st, r: r, body: body, rt: rt, v: s.st.caller(), lag: s.lagFor(r)}
 	c.base = "http://" + r.Host
 	if r.TLS != nil {
 		c.base = "https://" + r.Host
@@ -185,6 +185,7 @@ type call struct {
 	body []byte
 	rt   *route
 	v    *view // what the caller sees
+	lag  lag   // what the read replica answering a GET does not have yet
 	base string
 }
 
@@ -217,7 +218,7 @@ func (c *call) dispatch() *response {
 		target := entityByType[rt.rel.target]
 		var objs []*object
 		for _, id := range c.st.relIDs(o, rt.rel) {
-			if t := c.st.get(target.typ, id); visible(t, c.v) {
+			if t := c.st.get(target.typ, id); c.sees(t) {
 				objs = append(objs, t)
 			}
 		}
@@ -246,11 +247,14 @@ func (c *call) find(e *entity, id string) *object {
 		return c.st.user()
 	}
 	o := c.st.get(e.typ, id)
-	if o == nil || !visible(o, c.v) {
+	if o == nil || !c.sees(o) {
 		return nil
 	}
 	return o
 }
+
+// sees: the caller may see o, and the store answering the request has it.
+func (c *call) sees(o *object) bool { return visible(o, c.v) && !c.lag.hides(o) }
 
 func (c *call) query(e *entity, list bool) (*query, *apiError) {
 	return parseQuery(e, c.r.URL.Query(), list)
@@ -268,7 +272,7 @@ func (c *call) show(e *entity, o *object, status int) *response {
 	if qerr != nil {
 		return errorResponse(qerr)
 	}
-	doc, err := newRenderer(c.st, c.v, c.base, q).one(o)
+	doc, err := newRenderer(c.st, c.v, c.lag, c.base, q).one(o)
 	return c.document(status, doc, err)
 }
 
@@ -279,12 +283,12 @@ func (c *call) list(e *entity, objs []*object) *response {
 	}
 	var vis []*object
 	for _, o := range byIDIn(objs, q) {
-		if visible(o, c.v) {
+		if c.sees(o) {
 			vis = append(vis, o)
 		}
 	}
 	page, total := c.st.apply(e, vis, q)
-	doc, err := newRenderer(c.st, c.v, c.base, q).many(page)
+	doc, err := newRenderer(c.st, c.v, c.lag, c.base, q).many(page)
 	if err != nil {
 		return c.document(0, nil, err)
 	}

@@ -35,6 +35,11 @@ type Options struct {
 	UserEmail, UserFirstName, UserLastName string
 	// RateLimits enforces the published limits (see ratelimit.go).
 	RateLimits bool
+	// ReadLag, when positive, makes every GET miss the objects created less
+	// than ReadLag ago by the simulator's clock, as a read replica that lags
+	// behind the primary would; writes see them at once. See readlag.go and
+	// SetReadLag.
+	ReadLag time.Duration
 	// MaskSecrets renders identity providers' client_secret masked (all but
 	// its last four characters) instead of in clear; see SetMaskSecrets.
 	MaskSecrets bool
@@ -71,8 +76,9 @@ type Simulator struct {
 	ttl  time.Duration
 	now  func() time.Time // tokens and rate limits; tests may replace it
 
-	mu sync.Mutex // guards st
-	st *store
+	mu      sync.Mutex // guards st and readLag
+	st      *store
+	readLag time.Duration
 
 	authMu sync.Mutex
 	tokens map[string]time.Time // access token -> expiry
@@ -97,6 +103,7 @@ func New(opts Options) *Simulator {
 		now:        time.Now,
 		st:         newStore(!opts.NonEnterprise, opts.MaskSecrets),
 		tokens:     map[string]time.Time{},
+		readLag:    opts.ReadLag,
 		rateLimits: opts.RateLimits,
 		limits:     publishedLimits,
 		hits:       map[string][]time.Time{},

@@ -56,13 +56,25 @@ type route struct {
 	methods []string
 }
 
-// resolveRoute maps the path after /api/ to a route of the spec.
+// resolveRoute maps the escaped path after /api/ to a route of the spec.
+// It splits on the slashes of the path as sent and unescapes each segment
+// after, so that an encoded slash (%2F) stays inside its segment: the id
+// "X%2Forganization" is the id "X/organization", unknown, not the related
+// route /memberships/X/organization. Assumption: the API does the same, as
+// a Rails router most likely does (it matches the path as sent and
+// unescapes the parameters it captured after); no source shows the
+// Provisioning API's answer.
 func resolveRoute(rest string) *route {
 	segs := strings.Split(rest, "/")
-	for _, s := range segs {
+	for i, s := range segs {
 		if s == "" {
 			return nil
 		}
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil
+		}
+		segs[i] = u
 	}
 	e := entityByPath[segs[0]]
 	if e == nil {
@@ -117,7 +129,7 @@ func (s *Simulator) handle(r *http.Request, body []byte) *response {
 	if r.URL.Path == "/oauth/token" {
 		return s.handleToken(r, body)
 	}
-	rest, ok := strings.CutPrefix(r.URL.Path, "/api/")
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/api/")
 	var rt *route
 	if ok {
 		rt = resolveRoute(rest)
@@ -292,7 +304,7 @@ func (c *call) list(e *entity, objs []*object) *response {
 	if err != nil {
 		return c.document(0, nil, err)
 	}
-	u, _ := url.Parse(c.base + c.r.URL.Path)
+	u, _ := url.Parse(c.base + c.r.URL.EscapedPath())
 	u.RawQuery = c.r.URL.RawQuery
 	doc.Meta, doc.Links = pageLinks(u, q, total)
 	return c.document(http.StatusOK, doc, nil)

@@ -126,8 +126,13 @@ func resolveRoute(rest string) *route {
 
 // handle answers one request (faults and rate limits aside).
 func (s *Simulator) handle(r *http.Request, body []byte) *response {
-	if r.URL.Path == "/oauth/token" {
+	switch r.URL.Path {
+	case "/oauth/token":
 		return s.handleToken(r, body)
+	case revokePath:
+		return s.handleRevoke(r, body)
+	case jwksPath:
+		return handleJWKS(r)
 	}
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/api/")
 	var rt *route

@@ -1,5 +1,6 @@
 // Package simulator is an in-memory Commerce Layer Provisioning API: an
-// http.Handler serving /oauth/token and /api/... from a store held in memory,
+// http.Handler serving the auth server's /oauth/token, /oauth/revoke and
+// /.well-known/jwks.json and the API's /api/... from a store held in memory,
 // with the business rules of the real service (see rules.go) and hooks for
 // tests to change objects behind a client's back, inject faults and count
 // requests (see hooks.go).

@@ -34,7 +34,9 @@ type Options struct {
 	NonEnterprise bool
 	// The signed-in user (the owner of every organization it creates).
 	UserEmail, UserFirstName, UserLastName string
-	// RateLimits enforces the published limits (see ratelimit.go).
+	// RateLimits enforces the published limits (see ratelimit.go): over them
+	// a request gets 429 with Retry-After. Requests are counted, and the
+	// X-Ratelimit-* headers sent, either way.
 	RateLimits bool
 	// ReadLag, when positive, makes every GET miss the objects created less
 	// than ReadLag ago by the simulator's clock, as a read replica that lags

@@ -59,6 +59,8 @@ func (s *Simulator) limit(r *http.Request) (resp *response, header http.Header) 
 		key string
 		w   window
 	}
+	s.ctlMu.Lock()
+	defer s.ctlMu.Unlock()
 	ip := clientIP(r)
 	var checks []check
 	switch path := r.URL.EscapedPath(); path {
@@ -80,8 +82,6 @@ func (s *Simulator) limit(r *http.Request) (resp *response, header http.Header) 
 			checks = []check{{ip + " write", s.limits.writeAll}, {ip + " write " + endpoint, s.limits.writeEndpoint}}
 		}
 	}
-	s.ctlMu.Lock()
-	defer s.ctlMu.Unlock()
 	now := s.now()
 	var wait time.Duration
 	for _, c := range checks {

@@ -56,13 +56,25 @@ type route struct {
 	methods []string
 }
 
-// resolveRoute maps the path after /api/ to a route of the spec.
+// resolveRoute maps the escaped path after /api/ to a route of the spec.
+// It splits on the slashes of the path as sent and unescapes each segment
+// after, so that an encoded slash (%2F) stays inside its segment: the id
+// "X%2Forganization" is the id "X/organization", unknown, not the related
+// route /memberships/X/organization. Assumption: the API does the same, as
+// a Rails router most likely does (it matches the path as sent and
+// unescapes the parameters it captured after); no source shows the
+// Provisioning API's answer.
 func resolveRoute(rest string) *route {
 	segs := strings.Split(rest, "/")
-	for _, s := range segs {
+	for i, s := range segs {
 		if s == "" {
 			return nil
 		}
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil
+		}
+		segs[i] = u
 	}
 	e := entityByPath[segs[0]]
 	if e == nil {
@@ -114,10 +126,15 @@ func resolveRoute(rest string) *route {
 
 // handle answers one request (faults and rate limits aside).
 func (s *Simulator) handle(r *http.Request, body []byte) *response {
-	if r.URL.Path == "/oauth/token" {
+	switch r.URL.Path {
+	case "/oauth/token":
 		return s.handleToken(r, body)
+	case revokePath:
+		return s.handleRevoke(r, body)
+	case jwksPath:
+		return handleJWKS(r)
 	}
-	rest, ok := strings.CutPrefix(r.URL.Path, "/api/")
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/api/")
 	var rt *route
 	if ok {
 		rt = resolveRoute(rest)
@@ -150,7 +167,7 @@ func (s *Simulator) handle(r *http.Request, body []byte) *response {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &call{s: s, st: s.st, r: r, body: body, rt: rt, v: s.st.caller()}
+	c := &call{s: s, st: s.st, r: r, body: body, rt: rt, v: s.st.caller(), lag: s.lagFor(r)}
 	c.base = "http://" + r.Host
 	if r.TLS != nil {
 		c.base = "https://" + r.Host
@@ -185,6 +202,7 @@ type call struct {
 	body []byte
 	rt   *route
 	v    *view // what the caller sees
+	lag  lag   // what the read replica answering a GET does not have yet
 	base string
 }
 
@@ -217,7 +235,7 @@ func (c *call) dispatch() *response {
 		target := entityByType[rt.rel.target]
 		var objs []*object
 		for _, id := range c.st.relIDs(o, rt.rel) {
-			if t := c.st.get(target.typ, id); visible(t, c.v) {
+			if t := c.st.get(target.typ, id); c.sees(t) {
 				objs = append(objs, t)
 			}
 		}
@@ -246,11 +264,14 @@ func (c *call) find(e *entity, id string) *object {
 		return c.st.user()
 	}
 	o := c.st.get(e.typ, id)
-	if o == nil || !visible(o, c.v) {
+	if o == nil || !c.sees(o) {
 		return nil
 	}
 	return o
 }
+
+// sees: the caller may see o, and the store answering the request has it.
+func (c *call) sees(o *object) bool { return visible(o, c.v) && !c.lag.hides(o) }
 
 func (c *call) query(e *entity, list bool) (*query, *apiError) {
 	return parseQuery(e, c.r.URL.Query(), list)
@@ -268,7 +289,7 @@ func (c *call) show(e *entity, o *object, status int) *response {
 	if qerr != nil {
 		return errorResponse(qerr)
 	}
-	doc, err := newRenderer(c.st, c.v, c.base, q).one(o)
+	doc, err := newRenderer(c.st, c.v, c.lag, c.base, q).one(o)
 	return c.document(status, doc, err)
 }
 
@@ -279,16 +300,16 @@ func (c *call) list(e *entity, objs []*object) *response {
 	}
 	var vis []*object
 	for _, o := range byIDIn(objs, q) {
-		if visible(o, c.v) {
+		if c.sees(o) {
 			vis = append(vis, o)
 		}
 	}
 	page, total := c.st.apply(e, vis, q)
-	doc, err := newRenderer(c.st, c.v, c.base, q).many(page)
+	doc, err := newRenderer(c.st, c.v, c.lag, c.base, q).many(page)
 	if err != nil {
 		return c.document(0, nil, err)
 	}
-	u, _ := url.Parse(c.base + c.r.URL.Path)
+	u, _ := url.Parse(c.base + c.r.URL.EscapedPath())
 	u.RawQuery = c.r.URL.RawQuery
 	doc.Meta, doc.Links = pageLinks(u, q, total)
 	return c.document(http.StatusOK, doc, nil)

@@ -48,6 +48,49 @@ var keyID = sync.OnceValue(func() string {
 	return hex.EncodeToString(sum[:])
 })
 
+// jwksPath is where the auth server publishes the public keys of its tokens.
+const jwksPath = "/.well-known/jwks.json"
+
+// jwks is the JSON Web Key Set of the token signing key, in the shape of
+// auth.commercelayer.io's (source: commercelayer-js-auth's jwtVerify.ts and
+// jwtVerify.spec.ts: {"keys":[{kty:"RSA", n, e:"AQAB", ext:true, kid,
+// alg:"RS512", use:"sig"}]}). jwtVerify picks the key whose kid is the
+// token's, imports it with WebCrypto as RSASSA-PKCS1-v1_5 with SHA-512 and
+// checks the signature over header.payload. WebCrypto refuses a JWK whose
+// alg does not match that hash, so alg must be RS512.
+//
+// js-auth fetches the set from the token's iss when iss starts with
+// https://auth., and from https://auth.commercelayer.io otherwise. The
+// simulator's tokens carry iss https://commercelayer.io (as the live
+// Provisioning tokens do, see tokenIssuer), so a JavaScript client verifies
+// them by fetching this set itself and passing the key as jwtVerify's jwk
+// option.
+func jwks() map[string]any {
+	pub := signingKey().PublicKey
+	enc := base64.RawURLEncoding
+	return map[string]any{"keys": []map[string]any{{
+		"kty": "RSA",
+		"n":   enc.EncodeToString(pub.N.Bytes()),
+		"e":   enc.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+		"ext": true,
+		"kid": keyID(),
+		"alg": "RS512",
+		"use": "sig",
+	}}}
+}
+
+// handleJWKS serves GET /.well-known/jwks.json. Assumption: the real
+// endpoint's headers (caching in particular) are not known; it answers
+// application/json.
+func handleJWKS(r *http.Request) *response {
+	if r.Method != http.MethodGet {
+		resp := authError(http.StatusMethodNotAllowed, "invalid_request", "The key set is read with GET only")
+		resp.header.Set("Allow", http.MethodGet)
+		return resp
+	}
+	return jsonResponse(http.StatusOK, "application/json; charset=utf-8", jwks())
+}
+
 // tokenClaims are the claims of a Provisioning access token (source:
 // js-auth's authenticate.spec.ts, "Provisioning auth", run against the live
 // server: application.kind "user", public false, a user.id, test false, the
@@ -151,13 +194,9 @@ func (s *Simulator) handleToken(r *http.Request, body []byte) *response {
 		resp.header.Set("Allow", http.MethodPost)
 		return resp
 	}
-	params, problem := tokenParams(r.Header.Get("Content-Type"), body)
+	params, problem := authParams(r, body)
 	if problem != "" {
 		return authError(http.StatusBadRequest, "invalid_request", problem)
-	}
-	if id, secret, ok := r.BasicAuth(); ok {
-		params.Set("client_id", formUnescape(id))
-		params.Set("client_secret", formUnescape(secret))
 	}
 	switch gt := params.Get("grant_type"); gt {
 	case "client_credentials":
@@ -190,6 +229,20 @@ func (s *Simulator) handleToken(r *http.Request, body []byte) *response {
 	resp.header.Set("Cache-Control", "no-store")
 	resp.header.Set("Pragma", "no-cache")
 	return resp
+}
+
+// authParams reads the parameters of a token or revoke request: its body,
+// and client credentials sent with HTTP basic auth instead.
+func authParams(r *http.Request, body []byte) (params url.Values, problem string) {
+	params, problem = tokenParams(r.Header.Get("Content-Type"), body)
+	if problem != "" {
+		return nil, problem
+	}
+	if id, secret, ok := r.BasicAuth(); ok {
+		params.Set("client_id", formUnescape(id))
+		params.Set("client_secret", formUnescape(secret))
+	}
+	return params, ""
 }
 
 // tokenParams reads a token request body: JSON (as the docs show) or a form
@@ -225,6 +278,46 @@ func formUnescape(s string) string {
 	return s
 }
 
+// revokePath is the endpoint that revokes an access token before it expires.
+const revokePath = "/oauth/revoke"
+
+// handleRevoke serves POST /oauth/revoke: the client's credentials and the
+// token, in a JSON body (as js-auth's revoke sends them) or a form (RFC 7009).
+//
+// Sources: js-auth's live test revoke.spec.ts. A client that revokes one of
+// its tokens gets 200 and exactly {}, and the token is refused afterwards
+// with 401 "Invalid token" / "The access token you provided is invalid." /
+// INVALID_TOKEN. A request without client_id (a secret and a made-up token)
+// gets 403 {"errors":[{"title":"unauthorized_client","code":"FORBIDDEN",
+// "status":403,"detail":"You are not authorized to revoke this token"}]}.
+//
+// Assumptions (no source shows them): wrong client credentials get the same
+// 403 as missing ones (the wording is Doorkeeper's, whose revoke endpoint
+// refuses any request whose client it cannot authenticate); a known client
+// revoking a token it does not have (unknown, already revoked, or none
+// given) gets 200 {} as RFC 7009 §2.2 says ("invalid tokens do not cause an
+// error response"); an expired token can be revoked too.
+func (s *Simulator) handleRevoke(r *http.Request, body []byte) *response {
+	if r.Method != http.MethodPost {
+		resp := authError(http.StatusMethodNotAllowed, "invalid_request", "The revoke endpoint accepts POST only")
+		resp.header.Set("Allow", http.MethodPost)
+		return resp
+	}
+	params, problem := authParams(r, body)
+	if problem != "" {
+		return authError(http.StatusBadRequest, "invalid_request", problem)
+	}
+	if !s.validClient(params.Get("client_id"), params.Get("client_secret")) {
+		return authError(http.StatusForbidden, "unauthorized_client", "You are not authorized to revoke this token")
+	}
+	s.authMu.Lock()
+	delete(s.tokens, params.Get("token"))
+	s.authMu.Unlock()
+	resp := jsonResponse(http.StatusOK, "application/json; charset=utf-8", map[string]any{})
+	resp.header.Set("Cache-Control", "no-store")
+	return resp
+}
+
 func (s *Simulator) validClient(id, secret string) bool {
 	if s.opts.ClientID == "" || s.opts.ClientSecret == "" {
 		return false
@@ -240,7 +333,7 @@ func (s *Simulator) checkBearer(r *http.Request) *apiError {
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	token = strings.TrimSpace(token)
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return errUnauthorized("The access token is missing: send Authorization: Bearer <token>")
+		return errUnauthorized(detailTokenMissing)
 	}
 	s.authMu.Lock()
 	exp, ok := s.tokens[token]
@@ -248,9 +341,20 @@ func (s *Simulator) checkBearer(r *http.Request) *apiError {
 	s.authMu.Unlock()
 	switch {
 	case !ok:
-		return errUnauthorized("The access token you provided is invalid")
+		return errUnauthorized(detailTokenInvalid)
 	case expired:
-		return errUnauthorized("The access token you provided has expired")
+		return errUnauthorized(detailTokenExpired)
 	}
 	return nil
 }
+
+// The details of a 401 for a bad access token. detailTokenInvalid is the
+// API's, full stop included (source: js-auth's live test revoke.spec.ts, a
+// revoked token: {"title":"Invalid token","detail":"The access token you
+// provided is invalid.","code":"INVALID_TOKEN","status":"401"}). Assumption:
+// the other two, which no source shows, are worded in the same style.
+const (
+	detailTokenInvalid = "The access token you provided is invalid."
+	detailTokenExpired = "The access token you provided has expired."
+	detailTokenMissing = "The access token is missing: send Authorization: Bearer <token>."
+)

@@ -154,12 +154,17 @@ func TestBearerToken(t *testing.T) {
 			t.Errorf("%q: no WWW-Authenticate", auth)
 		}
 	}
+	// An unknown token: the API's words, full stop included (js-auth's
+	// live test revoke.spec.ts).
+	if e := get("Bearer nope").firstError(t); e.Title != "Invalid token" || e.Detail != "The access token you provided is invalid." {
+		t.Errorf("unknown token: %+v", e)
+	}
 
 	t.Run("expiry", func(t *testing.T) {
 		h.clock.Advance(59 * time.Second)
 		get("Bearer "+h.token).must(t, 200)
 		h.clock.Advance(time.Second)
-		if e := get("Bearer " + h.token).firstError(t); e.Status != "401" || e.Detail != "The access token you provided has expired" {
+		if e := get("Bearer " + h.token).firstError(t); e.Status != "401" || e.Detail != "The access token you provided has expired." {
 			t.Errorf("after the TTL: %+v", e)
 		}
 		h.token = h.fetchToken()

@@ -3,7 +3,9 @@ package simulator_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,9 +143,6 @@ func TestFaultDrop(t *testing.T) {
 
 func TestRateLimits(t *testing.T) {
 	h := newHarness(t)
-	if got := h.do(http.MethodGet, "/api/user", nil).header.Get("X-Ratelimit-Limit"); got != "" {
-		t.Errorf("limits off, yet X-Ratelimit-Limit %q", got)
-	}
 	h.sim.SetLimits(3, 10*time.Second)
 	h.sim.SetRateLimits(true)
 	// Every answer tells the limit, its interval and what is left of it.
@@ -194,4 +193,135 @@ func TestPublishedRateLimits(t *testing.T) {
 	}
 	h.do(http.MethodGet, "/api/user", nil).must(t, 429)
 	h.do(http.MethodGet, "/api/organizations", nil).must(t, 200) // another endpoint
+}
+
+// rateHeaders are the X-Ratelimit-* headers of an answer.
+func rateHeaders(h http.Header) [3]string {
+	return [3]string{h.Get("X-Ratelimit-Limit"), h.Get("X-Ratelimit-Interval"), h.Get("X-Ratelimit-Remaining")}
+}
+
+// The API answers with X-Ratelimit-* headers whether limits are enforced or
+// not: the provisioning SDK's live test reads x-ratelimit-limit from GET
+// /api/user with nothing turned on.
+func TestRateLimitHeadersWithoutEnforcement(t *testing.T) {
+	h := newHarness(t) // RateLimits off
+	for i, want := range [][3]string{{"250", "10", "249"}, {"250", "10", "248"}} {
+		if got := rateHeaders(h.do(http.MethodGet, "/api/user", nil).must(t, 200).header); got != want {
+			t.Errorf("GET %d: limit, interval, remaining %v, want %v", i+1, got, want)
+		}
+	}
+	res := h.do(http.MethodPost, "/api/organizations", create("organizations", attrs{"name": "H"}, nil)).must(t, 201)
+	if got := rateHeaders(res.header); got != [3]string{"50", "10", "49"} {
+		t.Errorf("POST: %v", got)
+	}
+	// Errors carry them too.
+	if got := rateHeaders(h.do(http.MethodGet, "/api/roles/missing", nil).must(t, 404).header); got[0] != "250" {
+		t.Errorf("404: %v", got)
+	}
+	// The harness took a token: 29 left of 30 a minute.
+	tok := h.raw(http.MethodPost, "/oauth/token", "application/x-www-form-urlencoded",
+		"grant_type=client_credentials&client_id="+clientID+"&client_secret="+clientSecret, nil).must(t, 200)
+	if got := rateHeaders(tok.header); got != [3]string{"30", "60", "28"} {
+		t.Errorf("token: %v", got)
+	}
+	// Counted, not enforced: past the limit the answers go on, with
+	// nothing left.
+	h.sim.SetLimits(2, 10*time.Second)
+	for range 3 {
+		res = h.do(http.MethodGet, "/api/user", nil).must(t, 200)
+	}
+	if got := rateHeaders(res.header); got != [3]string{"2", "10", "0"} {
+		t.Errorf("over the limit, not enforced: %v", got)
+	}
+}
+
+// serveFrom serves a request as coming from ip (no server: the handler
+// alone, so that the client address can be chosen).
+func serveFrom(sim *simulator.Simulator, ip, method, path, contentType, body, token string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.RemoteAddr = ip + ":40000"
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	sim.ServeHTTP(rec, req)
+	return rec
+}
+
+// The token endpoint allows 30 requests a minute per IP when limits are
+// enforced; over it, 429 with Retry-After in the auth server's error shape.
+// Its window is its own: API requests neither count in it nor are stopped
+// by it, and the revoke and key-set endpoints are not limited.
+func TestTokenRateLimitPerIP(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
+	sim := simulator.New(simulator.Options{ClientID: clientID, ClientSecret: clientSecret, RateLimits: true})
+	sim.SetClock(clock.Now)
+	form := "application/x-www-form-urlencoded"
+	creds := "grant_type=client_credentials&client_id=" + clientID + "&client_secret=" + clientSecret
+	const a, b = "192.0.2.1", "192.0.2.2"
+
+	var token string
+	for i := range 30 {
+		rec := serveFrom(sim, a, http.MethodPost, "/oauth/token", form, creds, "")
+		if rec.Code != 200 {
+			t.Fatalf("token %d: %d %s", i+1, rec.Code, rec.Body)
+		}
+		if i == 0 {
+			var body struct {
+				AccessToken string `json:"access_token"`
+			}
+			_ = json.Unmarshal(rec.Body.Bytes(), &body)
+			token = body.AccessToken
+		}
+		clock.Advance(time.Second) // 30 requests over 30 s: all in the minute
+	}
+	rec := serveFrom(sim, a, http.MethodPost, "/oauth/token", form, creds, "")
+	const want = `{"errors":[{"code":"TOO_MANY_REQUESTS","detail":"Too many token requests: retry after the time given in Retry-After","status":429,"title":"too_many_requests"}]}`
+	if rec.Code != 429 || rec.Body.String() != want {
+		t.Errorf("31st token: %d %s\nwant 429 %s", rec.Code, rec.Body, want)
+	}
+	// The first request of the window leaves it 60 s after it was made,
+	// 30 s from now.
+	if got := rec.Header().Get("Retry-After"); got != "30" {
+		t.Errorf("Retry-After %q, want 30", got)
+	}
+	if got := rec.Header().Get("X-Ratelimit-Remaining"); got != "0" {
+		t.Errorf("X-Ratelimit-Remaining %q", got)
+	}
+
+	// Another IP has its own window; the API has its own windows.
+	if rec := serveFrom(sim, b, http.MethodPost, "/oauth/token", form, creds, ""); rec.Code != 200 {
+		t.Errorf("token from another IP: %d %s", rec.Code, rec.Body)
+	}
+	if rec := serveFrom(sim, a, http.MethodGet, "/api/user", "", "", token); rec.Code != 200 || rec.Header().Get("X-Ratelimit-Limit") != "250" {
+		t.Errorf("API GET from the limited IP: %d %v", rec.Code, rec.Header())
+	}
+	for range 3 {
+		if rec := serveFrom(sim, a, http.MethodGet, "/.well-known/jwks.json", "", "", ""); rec.Code != 200 || rec.Header().Get("X-Ratelimit-Limit") != "" {
+			t.Errorf("key set: %d %v", rec.Code, rec.Header())
+		}
+		body := `{"client_id":"` + clientID + `","client_secret":"` + clientSecret + `","token":"unknown"}`
+		if rec := serveFrom(sim, a, http.MethodPost, "/oauth/revoke", "application/json", body, ""); rec.Code != 200 {
+			t.Errorf("revoke: %d %s", rec.Code, rec.Body)
+		}
+	}
+
+	clock.Advance(30 * time.Second)
+	if rec := serveFrom(sim, a, http.MethodPost, "/oauth/token", form, creds, ""); rec.Code != 200 {
+		t.Errorf("token after Retry-After: %d %s", rec.Code, rec.Body)
+	}
+	if rec := serveFrom(sim, a, http.MethodPost, "/oauth/token", form, creds, ""); rec.Code != 429 {
+		t.Errorf("the next one, with the window full again: %d", rec.Code)
+	}
+
+	// Not enforced: no limit on tokens.
+	sim.SetRateLimits(false)
+	for range 40 {
+		if rec := serveFrom(sim, a, http.MethodPost, "/oauth/token", form, creds, ""); rec.Code != 200 {
+			t.Fatalf("token, limits off: %d", rec.Code)
+		}
+	}
 }

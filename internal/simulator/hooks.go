@@ -196,15 +196,14 @@ func (s *Simulator) ExpireTokens() {
 	}
 }
 
-// SetRateLimits turns the enforcement of rate limits on or off (off forgets
-// the requests counted so far).
+// SetRateLimits turns the enforcement of rate limits on or off. Either way
+// it forgets the requests counted so far: enforcement starts from a clean
+// count, whatever a test did before turning it on.
 func (s *Simulator) SetRateLimits(on bool) {
 	s.ctlMu.Lock()
 	defer s.ctlMu.Unlock()
 	s.rateLimits = on
-	if !on {
-		clear(s.hits)
-	}
+	clear(s.hits)
 }
 
 // InjectFault adds a fault; the first matching fault applies to a request.

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,8 +15,8 @@ type window struct {
 	period time.Duration
 }
 
-// limitSet holds the limits the simulator enforces when rate limits are on.
-// An endpoint is a resource's collection path (/api/roles covers
+// limitSet holds the limits the simulator counts every request against (per
+// client IP) and enforces when rate limits are on. An endpoint is a resource's collection path (/api/roles covers
 // /api/roles/{id} and its related paths too).
 type limitSet struct {
 	token         window // POST /oauth/token
@@ -35,36 +36,50 @@ var publishedLimits = limitSet{
 	writeEndpoint: window{50, 10 * time.Second},
 }
 
-// limit counts a request against the limits and returns a 429 response when
-// one of them is exceeded (rejected requests do not count). With limits on,
-// header holds the X-Ratelimit-* headers every answer carries: the window
-// with the fewest requests left, its size and its length in seconds (the
-// headers Commerce Layer's Core clients read, source: commercelayer
-// sdk-utils; assumptions: that the Provisioning API sends them too, that
-// Interval is in seconds, and that the tightest window is the one told).
+// limit counts a request against the limits and, when they are enforced,
+// returns a 429 response when one of them is exceeded (rejected requests do
+// not count). header holds the X-Ratelimit-* headers every answer carries,
+// enforced or not: the window with the fewest requests left, its size and
+// its length in seconds.
+//
+// Sources: the SDK's live test (provisioning-sdk specs/headers.spec.ts)
+// expects x-ratelimit-limit on the answer of GET /api/user, with nothing
+// turned on; Commerce Layer's Core clients (sdk-utils rate_limit.ts) read
+// X-Ratelimit-Limit, X-Ratelimit-Interval (seconds: it waits
+// interval*1000/limit ms) and X-Ratelimit-Remaining. Assumptions: that the
+// Provisioning API sends Interval and Remaining too, that it counts every
+// request whether or not it is close to a limit, that the tightest window is
+// the one told, and that the token endpoint sends them as well.
+//
+// Requests are counted per client IP, as the limits are published ("per
+// IP"). The auth server's revoke and key-set endpoints have no published
+// limit and are neither counted nor limited (assumption).
 func (s *Simulator) limit(r *http.Request) (resp *response, header http.Header) {
-	s.ctlMu.Lock()
-	defer s.ctlMu.Unlock()
-	if !s.rateLimits {
-		return nil, nil
-	}
 	type check struct {
 		key string
 		w   window
 	}
+	s.ctlMu.Lock()
+	defer s.ctlMu.Unlock()
+	ip := clientIP(r)
 	var checks []check
-	if r.URL.Path == "/oauth/token" {
-		checks = []check{{"token", s.limits.token}}
-	} else {
-		endpoint := r.URL.Path
+	switch path := r.URL.EscapedPath(); path {
+	case "/oauth/token":
+		// 30 requests per minute per IP, live and test alike (Core docs:
+		// rate-limits; sdk-utils: erl_oauth_limit_live 30).
+		checks = []check{{ip + " token", s.limits.token}}
+	case revokePath, jwksPath:
+		return nil, nil
+	default:
+		endpoint := path
 		if rest, ok := strings.CutPrefix(endpoint, "/api/"); ok {
 			first, _, _ := strings.Cut(rest, "/")
 			endpoint = "/api/" + first
 		}
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			checks = []check{{"read", s.limits.readAll}, {"read " + endpoint, s.limits.readEndpoint}}
+			checks = []check{{ip + " read", s.limits.readAll}, {ip + " read " + endpoint, s.limits.readEndpoint}}
 		} else {
-			checks = []check{{"write", s.limits.writeAll}, {"write " + endpoint, s.limits.writeEndpoint}}
+			checks = []check{{ip + " write", s.limits.writeAll}, {ip + " write " + endpoint, s.limits.writeEndpoint}}
 		}
 	}
 	now := s.now()
@@ -80,6 +95,9 @@ func (s *Simulator) limit(r *http.Request) (resp *response, header http.Header) 
 		if len(hits) >= c.w.max {
 			wait = max(wait, hits[len(hits)-c.w.max].Add(c.w.period).Sub(now))
 		}
+	}
+	if !s.rateLimits {
+		wait = 0
 	}
 	if wait == 0 {
 		for _, c := range checks {
@@ -105,4 +123,12 @@ func (s *Simulator) limit(r *http.Request) (resp *response, header http.Header) 
 		resp.header.Set("Retry-After", retryAfter(wait))
 	}
 	return resp, header
+}
+
+// clientIP is the address a request came from (its host part).
+func clientIP(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }

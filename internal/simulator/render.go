@@ -13,6 +13,7 @@ import (
 type renderer struct {
 	st       *store
 	v        *view  // what the caller sees: included objects are filtered by it
+	lag      lag    // what a lagging read replica does not have yet
 	base     string // scheme://host
 	q        *query
 	included map[string]*jsonapi.Resource
@@ -20,11 +21,11 @@ type renderer struct {
 	primary  map[string]*jsonapi.Resource
 }
 
-func newRenderer(st *store, v *view, base string, q *query) *renderer {
+func newRenderer(st *store, v *view, l lag, base string, q *query) *renderer {
 	if q == nil {
 		q = &query{}
 	}
-	return &renderer{st: st, v: v, base: base, q: q, included: map[string]*jsonapi.Resource{}, primary: map[string]*jsonapi.Resource{}}
+	return &renderer{st: st, v: v, lag: l, base: base, q: q, included: map[string]*jsonapi.Resource{}, primary: map[string]*jsonapi.Resource{}}
 }
 
 func (r *renderer) selfURL(o *object) string {
@@ -128,7 +129,10 @@ func (r *renderer) addPrimary(o *object) *jsonapi.Resource {
 func (r *renderer) follow(o *object, res *jsonapi.Resource, path []string) {
 	e := entityByType[o.typ]
 	rd := e.rel(path[0])
-	ids := slices.DeleteFunc(r.st.relIDs(o, rd), func(id string) bool { return !visible(r.st.get(rd.target, id), r.v) })
+	ids := slices.DeleteFunc(r.st.relIDs(o, rd), func(id string) bool {
+		t := r.st.get(rd.target, id)
+		return !visible(t, r.v) || r.lag.hides(t)
+	})
 	rel := res.Relationships[rd.name]
 	data := relData(rd, ids)
 	rel.HasData, rel.IsMany, rel.One, rel.Many = true, data.IsMany, data.One, data.Many

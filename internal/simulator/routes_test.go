@@ -1,6 +1,7 @@
 package simulator_test
 
 import (
+	"encoding/hex"
 	"net/http"
 	"slices"
 	"strings"
@@ -174,4 +175,31 @@ func TestUnknownPaths(t *testing.T) {
 		}
 	}
 	h.do(http.MethodGet, "/api/roles/missing", nil).wantError(t, 404, "RECORD_NOT_FOUND", "")
+}
+
+// An encoded slash (%2F) stays inside its path segment: the id
+// "X/organization" is an unknown id, not the related route of X. Other
+// escapes decode as usual.
+func TestEncodedSlashInPath(t *testing.T) {
+	h := newHarness(t)
+	org := h.org("Escapes")
+	member := h.membership(org, h.roleOf(org, "admin"), "member@example.com").ID
+
+	h.do(http.MethodGet, "/api/memberships/"+member+"/organization", nil).must(t, 200)
+	for _, m := range []string{http.MethodGet, http.MethodPatch, http.MethodDelete} {
+		var body map[string]any
+		if m == http.MethodPatch {
+			body = doc("memberships", member+"/organization", attrs{}, nil)
+		}
+		h.do(m, "/api/memberships/"+member+"%2Forganization", body).wantError(t, 404, "RECORD_NOT_FOUND", "")
+		h.do(m, "/api/memberships/"+member+"%2forganization", body).wantError(t, 404, "RECORD_NOT_FOUND", "")
+	}
+	// Not a collection either: "memberships/<id>" names no resource.
+	h.do(http.MethodGet, "/api/memberships%2F"+member, nil).wantError(t, 404, "NOT_FOUND", "")
+	// The membership is still there, and an id with an escaped letter is
+	// the same id.
+	escaped := "%" + strings.ToUpper(hex.EncodeToString([]byte(member[:1]))) + member[1:]
+	if got := h.do(http.MethodGet, "/api/memberships/"+escaped, nil).must(t, 200).one(t).ID; got != member {
+		t.Errorf("GET /api/memberships/%s: id %s, want %s", escaped, got, member)
+	}
 }

@@ -262,9 +262,15 @@ func TestAPICredentials(t *testing.T) {
 		integ.Attributes["expires_in"] != jsonNumber(7200) || integ.String("mode") != "test" {
 		t.Errorf("integration %+v", integ.Attributes)
 	}
+	// A sales channel is not confidential, yet has a secret (a string, as
+	// the spec types it; see validateAPICredential for the sources).
 	sales := h.credential(org, "sales_channel", "")
-	if sales.Bool("confidential") || sales.Attributes["expires_in"] != jsonNumber(14400) {
+	if sales.Bool("confidential") || sales.Attributes["expires_in"] != jsonNumber(14400) ||
+		!secret.MatchString(sales.String("client_secret")) || sales.String("client_secret") == integ.String("client_secret") {
 		t.Errorf("sales channel %+v", sales.Attributes)
+	}
+	if got := h.do(http.MethodGet, "/api/api_credentials/"+sales.ID, nil).must(t, 200).one(t).Attributes["client_secret"]; got != sales.String("client_secret") {
+		t.Errorf("GET of the sales channel: client_secret %v, want the create response's", got)
 	}
 	again := h.do(http.MethodGet, "/api/api_credentials/"+integ.ID, nil).must(t, 200).one(t)
 	if again.String("client_secret") != integ.String("client_secret") {

@@ -1,5 +1,6 @@
 // Package simulator is an in-memory Commerce Layer Provisioning API: an
-// http.Handler serving /oauth/token and /api/... from a store held in memory,
+// http.Handler serving the auth server's /oauth/token, /oauth/revoke and
+// /.well-known/jwks.json and the API's /api/... from a store held in memory,
 // with the business rules of the real service (see rules.go) and hooks for
 // tests to change objects behind a client's back, inject faults and count
 // requests (see hooks.go).
@@ -33,8 +34,15 @@ type Options struct {
 	NonEnterprise bool
 	// The signed-in user (the owner of every organization it creates).
 	UserEmail, UserFirstName, UserLastName string
-	// RateLimits enforces the published limits (see ratelimit.go).
+	// RateLimits enforces the published limits (see ratelimit.go): over them
+	// a request gets 429 with Retry-After. Requests are counted, and the
+	// X-Ratelimit-* headers sent, either way.
 	RateLimits bool
+	// ReadLag, when positive, makes every GET miss the objects created less
+	// than ReadLag ago by the simulator's clock, as a read replica that lags
+	// behind the primary would; writes see them at once. See readlag.go and
+	// SetReadLag.
+	ReadLag time.Duration
 	// MaskSecrets renders identity providers' client_secret masked (all but
 	// its last four characters) instead of in clear; see SetMaskSecrets.
 	MaskSecrets bool
@@ -71,8 +79,9 @@ type Simulator struct {
 	ttl  time.Duration
 	now  func() time.Time // tokens and rate limits; tests may replace it
 
-	mu sync.Mutex // guards st
-	st *store
+	mu      sync.Mutex // guards st and readLag
+	st      *store
+	readLag time.Duration
 
 	authMu sync.Mutex
 	tokens map[string]time.Time // access token -> expiry
@@ -97,6 +106,7 @@ func New(opts Options) *Simulator {
 		now:        time.Now,
 		st:         newStore(!opts.NonEnterprise, opts.MaskSecrets),
 		tokens:     map[string]time.Time{},
+		readLag:    opts.ReadLag,
 		rateLimits: opts.RateLimits,
 		limits:     publishedLimits,
 		hits:       map[string][]time.Time{},

@@ -14,6 +14,7 @@ type object struct {
 	typ   string
 	id    string
 	seq   int64             // creation order: the default order of lists
+	born  time.Time         // when it was stored (the store's clock): see readlag.go
 	attrs map[string]any    // every stored attribute (timestamps as ISO strings)
 	rels  map[string]string // to-one relationships: name -> id ("" = null)
 	org   string            // versions only: the organization of the versioned object
@@ -137,7 +138,8 @@ func (st *store) insert(o *object) {
 	if o.rels == nil {
 		o.rels = map[string]string{}
 	}
-	ts := st.timestamp()
+	o.born = st.now()
+	ts := formatTime(o.born)
 	o.attrs["created_at"] = ts
 	o.attrs["updated_at"] = ts
 	st.objs[o.typ][o.id] = o

@@ -75,6 +75,9 @@ func TestCheck(t *testing.T) {
 			ResponseHeader: http.Header{"Content-Type": {"application/vnd.api+json"}}, ResponseBody: []byte(`{"data":null}`)}, "does not allow"},
 		{"empty resend", exchange("POST", "/api/memberships/m1/resend", "", "", 202, ""), ""},
 		{"token endpoint skipped", exchange("POST", "/oauth/token", "", "x", 200, "{}"), ""},
+		{"revoke endpoint skipped", exchange("POST", "/oauth/revoke", "", "x", 200, "{}"), ""},
+		{"key set skipped", exchange("GET", "/.well-known/jwks.json", "", "", 200, `{"keys":[]}`), ""},
+		{"other paths outside /api/ checked", exchange("GET", "/oauthx", "", "", 200, "{}"), "not under /api/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

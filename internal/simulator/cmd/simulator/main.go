@@ -41,6 +41,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.BoolVar(&opts.NonEnterprise, "non-enterprise", false, "serve a non-Enterprise plan (no custom roles, no identity providers)")
 	fs.DurationVar(&opts.TokenTTL, "token-ttl", simulator.DefaultTokenTTL, "lifetime of access tokens")
 	fs.BoolVar(&opts.RateLimits, "rate-limits", false, "enforce the published rate limits (429 with Retry-After)")
+	fs.DurationVar(&opts.ReadLag, "read-lag", 0, "GETs miss objects created less than `DURATION` ago, as a lagging read replica would (0: off)")
 	fs.StringVar(&opts.UserEmail, "user-email", "", "email of the signed-in user (default owner@example.com)")
 	fs.BoolVar(&opts.MaskSecrets, "mask-secrets", false, "render identity providers' client_secret masked instead of in clear")
 	if err := fs.Parse(args); err != nil {

@@ -44,7 +44,7 @@ func TestCommand(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	logFile := filepath.Join(dir, "requests.log")
-	cmd := exec.Command(bin, "-client-id", "cid", "-client-secret", "csecret", "-requests-log", logFile, "-token-ttl", "1h", "-user-email", "cli@example.com")
+	cmd := exec.Command(bin, "-client-id", "cid", "-client-secret", "csecret", "-requests-log", logFile, "-token-ttl", "1h", "-user-email", "cli@example.com", "-read-lag", "1h")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +105,32 @@ func TestCommand(t *testing.T) {
 	}
 	checkContract(t, req, res, body)
 
+	// -read-lag 1h: an organization just created is not found by a GET.
+	send := func(method, path, body string) (int, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("Accept", "application/vnd.api+json")
+		if body != "" {
+			req.Header.Set("Content-Type", "application/vnd.api+json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, b
+	}
+	status, body := send(http.MethodPost, "/api/organizations", `{"data":{"type":"organizations","attributes":{"name":"Lagged"}}}`)
+	var created struct{ Data struct{ ID string } }
+	if err := json.Unmarshal(body, &created); status != http.StatusCreated || err != nil || created.Data.ID == "" {
+		t.Fatalf("POST /api/organizations: %d %s", status, body)
+	}
+	if status, body := send(http.MethodGet, "/api/organizations/"+created.Data.ID, ""); status != http.StatusNotFound {
+		t.Errorf("GET of the organization just created with -read-lag 1h: %d %s", status, body)
+	}
+
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +149,7 @@ func TestCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(string(logged), "\n"); n != 2 || !strings.Contains(string(logged), `"path":"/api/user"`) {
+	if n := strings.Count(string(logged), "\n"); n != 4 || !strings.Contains(string(logged), `"path":"/api/user"`) {
 		t.Errorf("requests log:\n%s", logged)
 	}
 }

@@ -177,7 +177,7 @@ func apiCredentialSchema() schema.Schema {
 			"client_secret": schema.StringAttribute{
 				Computed:  true,
 				Sensitive: true,
-				MarkdownDescription: "The credential's client secret (confidential kinds only; null for `sales_channel`). " +
+				MarkdownDescription: "The credential's client secret (every kind has one; a `sales_channel`'s is for the JWT bearer grant, since it is not confidential). " +
 					"Stored in the state: protect the state accordingly.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -187,7 +187,7 @@ func apiCredentialSchema() schema.Schema {
 			},
 			"confidential": schema.BoolAttribute{
 				Computed:            true,
-				MarkdownDescription: "Whether the credential is confidential (has a secret): every kind but `sales_channel`.",
+				MarkdownDescription: "Whether the credential is confidential (authenticates with its secret): every kind but `sales_channel`.",
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 		}),

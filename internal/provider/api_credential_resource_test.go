@@ -187,7 +187,9 @@ resource "clprovisioning_api_credential" "test" {
 					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 					resource.TestCheckResourceAttr(addr, "kind", "sales_channel"),
 					resource.TestCheckResourceAttr(addr, "confidential", "false"),
-					resource.TestCheckNoResourceAttr(addr, "client_secret"),
+					// A sales channel has a secret too (for the JWT bearer
+					// grant), though it is not confidential.
+					resource.TestCheckResourceAttrSet(addr, "client_secret"),
 					resource.TestCheckNoResourceAttr(addr, "role_id"),
 					resource.TestCheckResourceAttr(addr, "expires_in", "14400"),
 					env.remote("api_credentials", &id, "expires_in", 14400),

@@ -73,7 +73,7 @@ func apiCredentialResourceSchema() schema.Schema {
 		"which keeps it out of the state and the plan. Custom Dashboard apps (`custom = true`) need an Enterprise plan. " +
 		"The two `resources` credentials of every organization can be imported but not destroyed."
 	if secret, ok := s.Attributes["client_secret"].(schema.StringAttribute); ok {
-		secret.MarkdownDescription = "The credential's client secret (confidential kinds only; null for `sales_channel`). " +
+		secret.MarkdownDescription = "The credential's client secret (every kind has one; a `sales_channel`'s is for the JWT bearer grant, since it is not confidential). " +
 			"Stored in the state, so protect the state accordingly; null when `store_client_secret = false`."
 		secret.PlanModifiers = append(secret.PlanModifiers, secretNotStored{})
 		s.Attributes["client_secret"] = secret

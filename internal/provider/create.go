@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,6 +90,9 @@ func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resourc
 		if err != nil {
 			return nil, err
 		}
+		// What this run's own destroy left in place (a replacement's old
+		// organization) is known to be no state's on purpose.
+		found = slices.DeleteFunc(found, func(r jsonapi.Resource) bool { return x.session.wasForgotten(e.apiType, r.ID) })
 		if len(found) > 0 {
 			return nil, e.exists(found, body)
 		}

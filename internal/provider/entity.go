@@ -385,6 +385,7 @@ func (e *entity[M]) remove(ctx context.Context, x *exchange, state *M) error {
 			return err
 		}
 	}
+	x.session.forget(e.apiType, id)
 	x.warnings.AddWarning(fmt.Sprintf("The %s %s was not deleted", e.title(), id), e.forget)
 	return nil
 }

@@ -92,7 +92,16 @@ resource "clprovisioning_role_assignment" "teams" {
 // empty, and the API holds exactly the objects the state knows: no
 // duplicate, no orphan.
 func TestAccExactlyOnceUnderLostAnswers(t *testing.T) {
-	env := newTestEnv(t)
+	exactlyOnceUnderLostAnswers(t, newTestEnv(t))
+}
+
+// The same while reads lag behind writes: a lookup after a lost answer
+// that sees nothing yet must not send a duplicate.
+func TestAccExactlyOnceUnderLostAnswersAndReadLag(t *testing.T) {
+	exactlyOnceUnderLostAnswers(t, newTestEnv(t, func(o *simulator.Options) { o.ReadLag = replicaLag }))
+}
+
+func exactlyOnceUnderLostAnswers(t *testing.T, env *testEnv) {
 	env.needSim()
 	faults := func() {
 		env.sim.ResetRequests()

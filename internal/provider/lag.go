@@ -100,10 +100,14 @@ func (e *entity[M]) accessLost(ctx context.Context, c *provisioning.Client, id s
 			return fmt.Errorf("the %s %s was not found, and reading its organization to tell why failed: %w", e.title(), id, err)
 		}
 	}
+	what := fmt.Sprintf("The %s %s is no longer visible to the provider's credentials, and neither is organization %s.", e.title(), id, org)
+	if org == id {
+		what = fmt.Sprintf("Organization %s is no longer visible to the provider's credentials.", org)
+	}
 	return &attrError{summary: "Access to organization " + org + " was lost", detail: fmt.Sprintf(
-		"The %s %s is no longer visible to the provider's credentials, and neither is organization %s. The "+
+		"%s The "+
 			"Provisioning API cannot delete organizations, so the credentials have lost access (their membership was "+
 			"removed, or its role changed): nothing was removed from the state, and nothing will be created again. "+
 			"Restore the access of the user whose credentials the provider uses, or stop managing these objects with "+
-			"`removed` blocks or `terraform state rm`.", e.title(), id, org)}
+			"`removed` blocks or `terraform state rm`.", what)}
 }

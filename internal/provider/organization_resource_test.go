@@ -32,6 +32,7 @@ resource "clprovisioning_organization" "test" {
   config = jsonencode({ mfe = { default = { links = { cart = "https://cart.example/:order_id", checkout = "https://co.example" } } } })
 }
 `)
+	var regain func()
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{
 			{
@@ -91,17 +92,20 @@ resource "clprovisioning_organization" "test" {
 				Check: env.remote("organizations", &id, "name", "Acc Brand Renamed"),
 			},
 			{
-				// Deleted behind Terraform's back: the plan creates it again.
-				PreConfig: func() { env.remove("organizations", id) },
+				// Gone from view behind Terraform's back (the API cannot delete
+				// an organization: the credentials lost access): the plan says
+				// so and plans nothing, rather than creating it again.
+				PreConfig:   func() { regain = env.loseAccess(id) },
+				SkipFunc:    env.withoutSim,
+				Config:      trimmed,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Access to organization [^ ]+ was lost.*cannot\s+delete\s+organizations`),
+			},
+			{
+				PreConfig: func() { regain() },
 				SkipFunc:  env.withoutSim,
 				Config:    trimmed,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
-				),
+				PlanOnly:  true,
 			},
 			{
 				// region is create-only: changing it replaces the organization.

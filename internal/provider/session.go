@@ -19,7 +19,33 @@ type session struct {
 	allowOwnAccessRemoval bool
 
 	mu        sync.Mutex
-	userEmail string // the signed-in user's, once read
+	userEmail string          // the signed-in user's, once read
+	forgotten map[string]bool // "type/id" of objects this process's destroys left in place
+}
+
+// forget records that a destroy left an object in place on purpose (the API
+// cannot delete it): a replacement in the same run then makes a new one of
+// the same name rather than report this one as unknown to the state.
+func (s *session) forget(apiType, id string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.forgotten == nil {
+		s.forgotten = map[string]bool{}
+	}
+	s.forgotten[apiType+"/"+id] = true
+}
+
+// wasForgotten tells whether this process's destroy left the object in place.
+func (s *session) wasForgotten(apiType, id string) bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.forgotten[apiType+"/"+id]
 }
 
 // signedInEmail is the e-mail of the user whose credentials the provider

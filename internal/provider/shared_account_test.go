@@ -211,6 +211,7 @@ func TestAccOwnAccessIsKept(t *testing.T) {
 	env.sim.AddKnownUser("new.owner@example.com", "New", "Owner")
 	const me = "owner@example.com" // the simulator's signed-in user
 	var orgID, myID string
+	var regain func()
 	org := `
 resource "clprovisioning_organization" "org" { name = "Own Access Org" }
 resource "clprovisioning_membership" "new_owner" {
@@ -256,14 +257,20 @@ resource "clprovisioning_membership" "me" {
 		Config:      env.config("%s", org),
 		ExpectError: regexp.MustCompile(`(?s)lock the provider out.*owner@example.com.*remove\s+its\s+membership`),
 	}, {
-		PreConfig:   func() { env.change("memberships", myID, map[string]any{"user_email": "someone.else@example.com"}) },
-		Config:      env.config("%s", mine("admin_role_id")),
+		PreConfig: func() { regain = env.loseAccess(orgID) },
+		Config: env.config("%s", org+`
+resource "clprovisioning_membership" "me" {
+  organization_id = clprovisioning_organization.org.id
+  user_email      = "owner@example.com"
+  role_id         = clprovisioning_organization.org.admin_role_id
+}
+`),
 		PlanOnly:    true,
-		ExpectError: regexp.MustCompile(`(?s)Access to organization ` + "[^ ]+" + ` was lost.*cannot delete\s+organizations`),
+		ExpectError: regexp.MustCompile(`(?s)Access to organization [^ ]+ was lost.*cannot\s+delete\s+organizations`),
 	}, {
 		// Access restored; stop managing the two memberships that cannot be
 		// destroyed here (the owner's, and the provider's own).
-		PreConfig: func() { env.change("memberships", myID, map[string]any{"user_email": me}) },
+		PreConfig: func() { regain() },
 		Config: env.config(`
 resource "clprovisioning_organization" "org" { name = "Own Access Org" }
 removed {
@@ -277,4 +284,30 @@ removed {
 `),
 		Check: env.countWhere("organizations", nil, "name", "Own Access Org", 1),
 	}}})
+}
+
+// loseAccess takes the signed-in user's access to an organization away
+// behind Terraform's back (its membership moves to another address) and
+// returns what gives it back.
+func (e *testEnv) loseAccess(org string) (regain func()) {
+	e.t.Helper()
+	m := e.ownMembership(org)
+	e.change("memberships", m.ID, map[string]any{"user_email": "someone.else@example.com"})
+	return func() { e.change("memberships", m.ID, map[string]any{"user_email": m.String("user_email")}) }
+}
+
+// ownMembership is the signed-in user's membership of an organization.
+func (e *testEnv) ownMembership(org string) *jsonapi.Resource {
+	e.t.Helper()
+	user, err := e.client.GetPath(context.Background(), "user")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	all, err := e.client.List(context.Background(), "memberships", provisioning.Query{Filters: map[string]string{
+		"organization_id_eq": org, "user_email_eq": user.String("email"),
+	}})
+	if err != nil || len(all) != 1 {
+		e.t.Fatalf("the signed-in user's membership of %s: %d found, %v", org, len(all), err)
+	}
+	return &all[0]
 }

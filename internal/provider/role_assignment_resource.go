@@ -687,11 +687,13 @@ func (r *roleAssignmentResource) Delete(ctx context.Context, req resource.Delete
 	for _, entity := range slices.Sorted(maps.Keys(owned)) {
 		if err := r.client.Delete(ctx, "application_memberships", owned[entity]); err != nil && !provisioning.IsNotFound(err) {
 			resp.Diagnostics.Append(grantErrorDiags("Could not revoke the role from "+entity, err, entity)...)
-			// Keep in the state what could not be revoked.
-			r.setOwned(ctx, &state, map[string]string{entity: owned[entity]}, &resp.Diagnostics)
+			// Keep in the state what is not revoked: this grant and those
+			// not tried yet.
+			r.setOwned(ctx, &state, owned, &resp.Diagnostics)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
+		delete(owned, entity)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 func TestAccIdentityProviderDataSources(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("marks an identity provider verified, which only the API's own DNS check does")
 	const setting = identityProviderOwner + `
 resource "clprovisioning_identity_provider" "okta" {
   name          = "acme-okta"

@@ -139,6 +139,7 @@ func TestAccIdentityProvider(t *testing.T) {
 			},
 			{
 				// Enabled in the Dashboard: the plan disables it again.
+				SkipFunc:  env.withoutSim, // the API enables through a trigger, not disabled_at
 				PreConfig: func() { env.change("identity_providers", id, map[string]any{"disabled_at": nil}) },
 				Config:    disabled,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{

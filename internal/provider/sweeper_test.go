@@ -85,9 +85,12 @@ func newSweep() (*sweep, error) {
 // swept says whether a name or email is a test's.
 func swept(s string) bool { return strings.HasPrefix(s, testNamePrefix) }
 
-// list is every object of the type in the test organization.
-func (s *sweep) list(typ string) ([]jsonapi.Resource, error) {
-	all, err := s.client.List(s.ctx, typ, provisioning.Query{Filters: map[string]string{"organization_id_eq": s.org}})
+// list is every object of the type in the test organization, with the ids
+// of the relationships named.
+func (s *sweep) list(typ string, include ...string) ([]jsonapi.Resource, error) {
+	all, err := s.client.List(s.ctx, typ, provisioning.Query{
+		Filters: map[string]string{"organization_id_eq": s.org}, Include: include,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listing %s of organization %s: %w", typ, s.org, err)
 	}
@@ -153,6 +156,7 @@ func (s *sweep) apiCredentials() error {
 // group or role: they have no name of their own.
 func (s *sweep) applicationMemberships() error {
 	theirs := map[string]map[string]string{} // relationship -> test ids
+	var rels []string
 	for rel, q := range map[string][2]string{
 		"api_credential":     {"api_credentials", "name"},
 		"membership":         {"memberships", "user_email"},
@@ -164,8 +168,9 @@ func (s *sweep) applicationMemberships() error {
 			return err
 		}
 		theirs[rel] = ids
+		rels = append(rels, rel)
 	}
-	all, err := s.list("application_memberships")
+	all, err := s.list("application_memberships", rels...)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func TestAccExamples(t *testing.T) {
 		example := readFile(t, f)
 		t.Run("data-sources/"+filepath.Base(filepath.Dir(f)), func(t *testing.T) {
 			env := newTestEnv(t)
-			env.needSim() // the fixture creates organizations, which the real API cannot delete
+			env.needSim("the fixture creates organizations, which the real API cannot delete")
 			env.test(resource.TestCase{Steps: []resource.TestStep{
 				{Config: env.config("%s", fixture)},
 				{Config: env.config("%s\n%s", fixture, example)},

@@ -151,7 +151,7 @@ func (e *testEnv) needSim(why ...string) {
 		if len(why) > 0 {
 			e.t.Skip("not run against the real API: " + strings.Join(why, "; "))
 		}
-		e.t.Skip("needs the simulator's test hooks (fault injection / request log); not available against the real API")
+		e.t.Skip("not run against the real API: needs the simulator's test hooks (faults, request log, options)")
 	}
 }
 

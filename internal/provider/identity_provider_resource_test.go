@@ -378,7 +378,7 @@ func TestAccIdentityProviderValidation(t *testing.T) {
 // refusal reaches the user in its own words.
 func TestAccIdentityProviderNotOwner(t *testing.T) {
 	env := newTestEnv(t)
-	env.needSim() // a fresh simulator user owns no organization
+	env.needSim("a fresh simulator user owns no organization")
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: env.config("%s", `

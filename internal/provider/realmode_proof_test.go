@@ -35,7 +35,7 @@ func TestRealModeLeavesNothingBehind(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" || os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		t.Skip("needs TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test sets both)")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
 	const id, secret = "proof-client", "proof-secret-0123456789"
@@ -152,13 +152,13 @@ func TestRealModeLeavesNothingBehind(t *testing.T) {
 
 	sweep := exec.CommandContext(ctx, os.Args[0], "-test.run=^$", "-test.v", "-sweep=all", "-sweep-allow-failures")
 	sweep.Env = childEnv("sweep")
-	if out, err := sweep.CombinedOutput(); err != nil {
+	out, err := sweep.CombinedOutput()
+	if err != nil {
 		t.Fatalf("sweep: %v\n%s", err, out)
-	} else {
-		for _, line := range strings.Split(string(out), "\n") {
-			if strings.Contains(line, "[INFO] sweeper") || strings.Contains(line, "[WARN] sweeper") {
-				t.Log(line)
-			}
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "[INFO] sweeper") || strings.Contains(line, "[WARN] sweeper") {
+			t.Log(line)
 		}
 	}
 

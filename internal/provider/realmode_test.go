@@ -147,7 +147,7 @@ func realGuard(t *testing.T, apiURL, authURL string) string {
 		if why := refusedAgainstRealAPI(r.Method, r.URL.Path); why != "" {
 			w.Header().Set("Content-Type", "application/vnd.api+json")
 			w.WriteHeader(http.StatusForbidden)
-			fmt.Fprintf(w, `{"errors":[{"title":"Refused by the test harness","detail":%q,"code":"FORBIDDEN","status":"403"}]}`,
+			_, _ = fmt.Fprintf(w, `{"errors":[{"title":"Refused by the test harness","detail":%q,"code":"FORBIDDEN","status":"403"}]}`,
 				"real-API tests never "+why+" (see internal/provider/realmode_test.go)")
 			return
 		}

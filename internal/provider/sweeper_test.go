@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -29,6 +30,7 @@ import (
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/simulator"
 )
 
 // TestMain adds the -sweep flags of terraform-plugin-testing to go test.
@@ -229,4 +231,123 @@ func (s *sweep) roles() error {
 			id, name, s.org, len(perms))
 	}
 	return errors.Join(errs...)
+}
+
+// The sweepers against the simulator in this process: everything named
+// tfacc-... goes, application memberships of such objects too; a tfacc-
+// role stays with its permissions revoked; the organization's own objects
+// stay as they are.
+func TestSweepers(t *testing.T) {
+	const id, secret = "sweep-client", "sweep-secret-0123456789"
+	srv := httptest.NewServer(simulator.New(simulator.Options{ClientID: id, ClientSecret: secret}))
+	t.Cleanup(srv.Close)
+	c, err := provisioning.New(provisioning.Config{ClientID: id, ClientSecret: secret, APIURL: srv.URL, AuthURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	create := func(typ string, attrs map[string]any, rels map[string]jsonapi.Relationship) string {
+		t.Helper()
+		r, err := c.Create(ctx, &jsonapi.Resource{Type: typ, Attributes: attrs, Relationships: rels})
+		if err != nil {
+			t.Fatalf("creating %s: %v", typ, err)
+		}
+		return r.ID
+	}
+	org := create("organizations", map[string]any{"name": "Sweep Org"}, nil)
+	one := jsonapi.ToOne
+	in := func(rels ...string) map[string]jsonapi.Relationship {
+		out := map[string]jsonapi.Relationship{"organization": one("organizations", org)}
+		for i := 0; i+2 < len(rels); i += 3 {
+			out[rels[i]] = one(rels[i+1], rels[i+2])
+		}
+		return out
+	}
+	roles, err := c.List(ctx, "roles", provisioning.Query{Filters: map[string]string{"organization_id_eq": org, "kind_eq": "read_only"}})
+	if err != nil || len(roles) != 1 {
+		t.Fatalf("the read_only role: %v", err)
+	}
+	readOnly := roles[0].ID
+
+	role := create("roles", map[string]any{"name": "tfacc-run1-Auditors"}, in())
+	perm := create("permissions", map[string]any{
+		"subject": "orders", "can_create": false, "can_read": true, "can_update": true, "can_destroy": false,
+	},
+		map[string]jsonapi.Relationship{"role": one("roles", role)})
+	profile := create("membership_profiles", map[string]any{"name": "tfacc-run1-Support", "access_scope": "live_access"}, in())
+	member := create("memberships", map[string]any{"user_email": "tfacc-run2-ada@example.com"}, in("role", "roles", readOnly))
+	app := create("api_credentials", map[string]any{"name": "tfacc-run1-Orders", "kind": "orders"}, in())
+	keptApp := create("api_credentials", map[string]any{"name": "Kept app", "kind": "orders"}, in())
+	kept := map[string]string{
+		"membership_profiles": create("membership_profiles", map[string]any{"name": "Support", "access_scope": "live_access"}, in()),
+		"memberships":         create("memberships", map[string]any{"user_email": "keep@example.com"}, in("role", "roles", readOnly)),
+		"api_credentials":     keptApp,
+		// the organization's own app, granted to a test's person and group
+		"application_memberships": create("application_memberships", nil, in("api_credential", "api_credentials", keptApp,
+			"membership", "memberships", create("memberships", map[string]any{"user_email": "grace@example.com"}, in("role", "roles", readOnly)),
+			"role", "roles", readOnly)),
+	}
+	gone := []string{
+		create("application_memberships", nil, in("api_credential", "api_credentials", app, "membership", "memberships", member, "role", "roles", readOnly)),
+		create("application_memberships", nil, in("api_credential", "api_credentials", keptApp, "membership_profile", "membership_profiles", profile, "role", "roles", readOnly)),
+		create("application_memberships", nil, in("api_credential", "api_credentials", keptApp, "membership", "memberships", member, "role", "roles", role)),
+	}
+	idp := create("identity_providers", map[string]any{
+		"name": "tfacc-run1-sso", "client_id": "sso", "client_secret": "sso-secret", "issuer": "https://sso.sweep.example/",
+		"domains": "sweep.example", "token_url": "https://sso.sweep.example/token",
+		"authorize_url": "https://sso.sweep.example/authorize", "jwks_url": "https://sso.sweep.example/jwks",
+	}, nil)
+
+	t.Setenv(EnvClientID, id)
+	t.Setenv(EnvClientSecret, secret)
+	t.Setenv(EnvAPIURL, srv.URL)
+	t.Setenv(EnvAuthURL, srv.URL)
+	t.Setenv(envTestOrganizationID, org)
+	s, err := newSweep()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []func(*sweep) error{
+		(*sweep).applicationMemberships, (*sweep).memberships, (*sweep).membershipProfiles,
+		(*sweep).apiCredentials, (*sweep).identityProviders, (*sweep).roles,
+	} {
+		if err := f(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	exists := func(typ, id string) *jsonapi.Resource {
+		r, err := c.Get(ctx, typ, id)
+		if provisioning.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for typ, ids := range map[string][]string{
+		"application_memberships": gone, "memberships": {member}, "membership_profiles": {profile},
+		"api_credentials": {app}, "identity_providers": {idp},
+	} {
+		for _, id := range ids {
+			if exists(typ, id) != nil {
+				t.Errorf("%s %s was not swept", typ, id)
+			}
+		}
+	}
+	for typ, id := range kept {
+		if exists(typ, id) == nil {
+			t.Errorf("%s %s, not a test's, was swept", typ, id)
+		}
+	}
+	if exists("roles", role) == nil {
+		t.Error("the role is gone: the API cannot delete roles")
+	}
+	p := exists("permissions", perm)
+	for _, right := range []string{"can_create", "can_read", "can_update", "can_destroy"} {
+		if p == nil || p.Bool(right) {
+			t.Errorf("permission %s of the swept role: %s not revoked", perm, right)
+		}
+	}
 }

@@ -127,6 +127,7 @@ func words(phrase string) string {
 // each, and nothing when the trigger's event does not happen.
 func TestAccActionsTriggered(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("creates a custom role, which the API cannot delete")
 	const addr = "clprovisioning_membership.ada"
 	var membership, role string
 	config := func(reference string) string {

@@ -9,6 +9,7 @@ import (
 
 func TestAccAPICredentialDataSources(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("needs a second organization")
 	const setting = apiCredentialOrgs + `
 resource "clprovisioning_api_credential" "erp" {
   organization_id = clprovisioning_organization.org.id

@@ -126,7 +126,7 @@ func TestAccDriftCheckUnmanaged(t *testing.T) {
 		t.Skip("the drift-check script reads Terraform's JSON with jq, which is not installed")
 	}
 	env := newTestEnv(t)
-	env.needSim() // creates an organization, which the real API cannot delete
+	env.needSim("creates an organization, which the real API cannot delete")
 	c := newCLI(t)
 	c.useEnvironmentCredentials(env)
 	main, err := os.ReadFile(filepath.Join("..", "..", "examples", "drift-check", "main.tf"))

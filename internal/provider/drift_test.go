@@ -86,7 +86,7 @@ resource "clprovisioning_user" "me" {
 // attribute in the plan, and so does a deletion; with no change it exits 0.
 func TestAccDriftDetection(t *testing.T) {
 	env := newTestEnv(t)
-	env.needSim() // changes and deletes objects the API cannot delete
+	env.needSim("changes and deletes objects the API cannot delete")
 	c := newCLI(t)
 	c.write("provider.tf", env.provider)
 	c.write("main.tf", driftConfig)

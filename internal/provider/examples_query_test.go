@@ -66,7 +66,7 @@ func TestAccActionExamples(t *testing.T) {
 			c := newCLI(t)
 			c.requireTerraform("1.14.0", "actions")
 			env := newTestEnv(t)
-			env.needSim() // the examples create organizations
+			env.needSim("the examples create organizations")
 			// The people of the examples have accounts: their memberships
 			// are active at once (an organization goes to an active member).
 			env.sim.AddKnownUser("grace@bluebrand.example", "Grace", "Hopper")

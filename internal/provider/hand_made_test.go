@@ -40,7 +40,7 @@ const (
 // unique in the environment.
 func newHandMade(t *testing.T, env *testEnv, name string) *handMade {
 	t.Helper()
-	env.needSim() // it creates an organization, which the real API cannot delete
+	env.needSim("creates an organization, which the real API cannot delete")
 	ctx := context.Background()
 	c := env.client
 	create := func(typ string, attrs map[string]any, rels map[string]jsonapi.Relationship) *jsonapi.Resource {

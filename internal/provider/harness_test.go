@@ -23,12 +23,16 @@ import (
 
 // testEnv is where an acceptance test runs: the simulator, started in the
 // test process on loopback, or the real API when CLPROVISIONING_CLIENT_ID
-// and CLPROVISIONING_CLIENT_SECRET are set (make testacc).
+// and CLPROVISIONING_CLIENT_SECRET are set (make test-real; see
+// realmode_test.go).
 type testEnv struct {
 	t        *testing.T
 	sim      *simulator.Simulator // nil against the real API
 	client   *provisioning.Client // direct access, for changes behind Terraform's back
 	provider string               // the provider block to prepend to configurations
+	org      string               // real API: the organization the tests work in
+	prefix   string               // real API: tfacc-<run id>-, the start of every name
+	written  map[string]string    // real API: configurations as the test wrote them
 
 	mu         sync.Mutex
 	violations []string // contract violations seen by the simulator
@@ -59,15 +63,7 @@ func newTestEnv(t *testing.T, opts ...func(*simulator.Options)) *testEnv {
 	t.Helper()
 	env := &testEnv{t: t}
 	if realAPI() {
-		c, err := provisioning.New(provisioning.Config{
-			ClientID: os.Getenv(EnvClientID), ClientSecret: os.Getenv(EnvClientSecret),
-			APIURL: os.Getenv(EnvAPIURL), AuthURL: os.Getenv(EnvAuthURL),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		env.client = c
-		env.provider = `provider "clprovisioning" {}` + "\n"
+		env.realEnv()
 		return env
 	}
 
@@ -119,8 +115,13 @@ func newTestEnv(t *testing.T, opts ...func(*simulator.Options)) *testEnv {
 	return env
 }
 
-// config prepends the provider block to a configuration.
+// config prepends the provider block to a configuration; against the real
+// API it also names everything with the run prefix and uses the test
+// organization instead of creating one (realConfig).
 func (e *testEnv) config(hcl string, args ...any) string {
+	if e.sim == nil {
+		return e.realConfig(fmt.Sprintf(hcl, args...))
+	}
 	return e.provider + fmt.Sprintf(hcl, args...)
 }
 
@@ -134,19 +135,29 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 func (e *testEnv) test(c resource.TestCase) {
 	e.t.Helper()
 	c.ProtoV6ProviderFactories = e.factories()
+	if e.sim == nil {
+		// One at a time: the tests share the organization.
+		resource.Test(e.t, e.realCase(c))
+		return
+	}
 	resource.ParallelTest(e.t, c)
 }
 
-// needSim skips a test that needs the simulator's hooks (faults, request log).
-func (e *testEnv) needSim() {
+// needSim skips a test that needs the simulator: its hooks (faults, request
+// log) or what cannot be done against the real API, said in why.
+func (e *testEnv) needSim(why ...string) {
 	e.t.Helper()
 	if e.sim == nil {
-		e.t.Skip("needs the simulator's test hooks (fault injection / request log); not available against the real API")
+		if len(why) > 0 {
+			e.t.Skip("not run against the real API: " + strings.Join(why, "; "))
+		}
+		e.t.Skip("not run against the real API: needs the simulator's test hooks (faults, request log, options)")
 	}
 }
 
 // withoutSim is a step's SkipFunc for steps that only the simulator can run
-// (deleting objects the real API cannot delete).
+// (deleting objects the real API cannot delete, moving an object to a
+// second organization: real-API tests have one).
 func (e *testEnv) withoutSim() (bool, error) { return e.sim == nil, nil }
 
 // resetLog starts a fresh request count (a step's PreConfig).
@@ -218,7 +229,7 @@ func (e *testEnv) object(typ, id string) *jsonapi.Resource {
 		}
 		return r
 	}
-	r, err := e.client.Get(context.Background(), typ, id)
+	r, err := e.client.Get(context.Background(), typ, id, realIncludes[typ]...)
 	if provisioning.IsNotFound(err) {
 		return nil
 	}
@@ -244,6 +255,9 @@ func (e *testEnv) remote(typ string, id *string, attr string, want any) resource
 			return fmt.Errorf("%s %s not found", typ, *id)
 		}
 		got, _ := obj.Attr(attr)
+		if s, ok := got.(string); ok {
+			got = e.unprefixed(s)
+		}
 		if fmt.Sprint(got) != fmt.Sprint(want) || (want == nil) != (got == nil) {
 			return fmt.Errorf("%s %s: remote %s = %#v, want %#v", typ, *id, attr, got, want)
 		}
@@ -297,7 +311,7 @@ func (e *testEnv) gone(typ, attr string, values ...string) resource.TestCheckFun
 		for _, r := range all {
 			v, _ := r.Attr(attr)
 			for _, want := range values {
-				if fmt.Sprint(v) == want {
+				if fmt.Sprint(v) == e.name(want) {
 					return fmt.Errorf("%s %s (%s = %s) still exists after destroy", typ, r.ID, attr, want)
 				}
 			}

@@ -17,6 +17,7 @@ import (
 // later, OpenTofu 1.12 and later).
 func TestAccResourceIdentityImport(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("creates a custom role and a permission, which the API cannot delete")
 	config := env.config(`
 resource "clprovisioning_organization" "org" {
   name          = "Identity Org"

@@ -12,6 +12,7 @@ import (
 
 func TestAccIdentityProviderDataSources(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("marks an identity provider verified, which only the API's own DNS check does")
 	const setting = identityProviderOwner + `
 resource "clprovisioning_identity_provider" "okta" {
   name          = "acme-okta"
@@ -97,7 +98,7 @@ data "clprovisioning_identity_providers" "verified" {
 // With an API that masks the secret, the data source shows the mask.
 func TestAccIdentityProviderDataSourceMaskedSecret(t *testing.T) {
 	env := newTestEnv(t, func(o *simulator.Options) { o.MaskSecrets = true })
-	env.needSim() // the real API does one or the other; the simulator does both
+	env.needSim("the real API does one or the other; the simulator does both")
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: identityProvider(env, "masked-secret-4321", `["acme.example"]`, ``) + `

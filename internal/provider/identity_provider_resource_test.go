@@ -139,6 +139,7 @@ func TestAccIdentityProvider(t *testing.T) {
 			},
 			{
 				// Enabled in the Dashboard: the plan disables it again.
+				SkipFunc:  env.withoutSim, // the API enables through a trigger, not disabled_at
 				PreConfig: func() { env.change("identity_providers", id, map[string]any{"disabled_at": nil}) },
 				Config:    disabled,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -377,7 +378,7 @@ func TestAccIdentityProviderValidation(t *testing.T) {
 // refusal reaches the user in its own words.
 func TestAccIdentityProviderNotOwner(t *testing.T) {
 	env := newTestEnv(t)
-	env.needSim() // a fresh simulator user owns no organization
+	env.needSim("a fresh simulator user owns no organization")
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: env.config("%s", `

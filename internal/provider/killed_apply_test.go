@@ -21,7 +21,7 @@ import (
 // with exactly the application memberships the state knows.
 func TestAccKilledApplyLosesNothing(t *testing.T) {
 	env := newTestEnv(t)
-	env.needSim() // slows the grants down and watches them land
+	env.needSim("slows the grants down and watches them land")
 	c := newCLI(t)
 	full := `terraform {
   required_providers {

@@ -95,7 +95,8 @@ resource "clprovisioning_membership_profile" "test" {
 			Check: resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 		},
 		{
-			Config: profile("two", `name = "Customer support"`),
+			SkipFunc: env.withoutSim, // the real API's tests have one organization
+			Config:   profile("two", `name = "Customer support"`),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 			}},

@@ -90,7 +90,7 @@ output "onboarding" {
 // exactly the expected plan, and destroy leaves nothing deletable behind.
 func TestAccOnboardingModule(t *testing.T) {
 	env := newTestEnv(t)
-	env.needSim() // counts requests and checks what is left in the simulator
+	env.needSim("counts requests and checks what is left in the simulator")
 	c := newCLI(t)
 	apply := func(in onboardingInputs) {
 		t.Helper()

@@ -11,6 +11,7 @@ import (
 
 func TestAccOrganization(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("creates and renames organizations, which the API cannot delete")
 	const addr = "clprovisioning_organization.test"
 	var id, firstID string
 
@@ -145,6 +146,7 @@ resource "clprovisioning_organization" "test" {
 
 func TestAccOrganizationDataSources(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("creates two organizations, which the API cannot delete")
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{
 			{

@@ -11,6 +11,7 @@ import (
 
 func TestAccPermission(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("creates a custom role and permissions, which the API cannot delete")
 	const addr = "clprovisioning_permission.test"
 	var id, firstID, ordersID string
 	perm := func(subject, rights string) string {
@@ -126,6 +127,7 @@ func allRevoked(env *testEnv, id string) error {
 
 func TestAccPermissionDataSources(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("creates a custom role and permissions, which the API cannot delete")
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: env.config(`

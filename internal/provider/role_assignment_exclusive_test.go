@@ -24,7 +24,7 @@ import (
 // revokes what it finds at once.
 func TestAccRoleAssignmentExclusive(t *testing.T) {
 	env := newTestEnv(t)
-	env.needSim() // counts requests
+	env.needSim("counts requests")
 	const addr = "clprovisioning_role_assignment.test"
 	ids := map[string]string{}
 	config := func(exclusive bool, extra string) string {

@@ -195,7 +195,7 @@ func captureInto(m map[string]string, key, addr string) resource.TestCheckFunc {
 // revoked, none made twice, no orphan.
 func TestAccRoleAssignmentFinishesAfterFailure(t *testing.T) {
 	env := newTestEnv(t)
-	env.needSim() // counts requests
+	env.needSim("counts requests")
 	assignment := func(entities string) string {
 		return env.config("%s", grantsConfig("Exactly Once Org", 3, entities))
 	}

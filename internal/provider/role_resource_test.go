@@ -12,6 +12,7 @@ import (
 
 func TestAccRole(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("creates custom roles, which the API cannot delete")
 	const addr = "clprovisioning_role.test"
 	var id, firstID string
 	orgs := `
@@ -91,6 +92,7 @@ resource "clprovisioning_role" "test" {
 
 func TestAccRoleDataSources(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("creates a custom role, which the API cannot delete")
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: env.config(`

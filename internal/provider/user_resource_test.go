@@ -11,6 +11,7 @@ import (
 
 func TestAccUser(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("changes the signed-in user's profile, which no sweep can restore")
 	const addr = "clprovisioning_user.me"
 	var id string
 	user := func(body string) string {

@@ -11,6 +11,7 @@ import (
 
 func TestAccVersionDataSources(t *testing.T) {
 	env := newTestEnv(t)
+	env.needSim("creates and renames a custom role, which the API cannot delete")
 	roles := func(name string) string {
 		return `
 resource "clprovisioning_organization" "org" { name = "Versions Org" }

@@ -126,7 +126,7 @@ func TestAccOrganizationDestroyFalseExample(t *testing.T) {
 	c.requireCLI("1.16.0", "1.12.0", "lifecycle { destroy = false }")
 	env := newTestEnv(t)
 	env.needSim() // it creates an organization, which the real API cannot delete
-	example := readFile(t, filepath.Join("..", "..", "examples", "resources", "clprovisioning_organization", "resource-keep.tf"))
+	example := readFile(t, filepath.Join("..", "..", "examples", "resources", "clprovisioning_organization", "resource_destroy_false.tf"))
 	c.write("main.tf", env.provider+example)
 	c.must("init", "-input=false", "-no-color")
 	c.must("apply", "-input=false", "-no-color", "-auto-approve")

@@ -1,7 +1,7 @@
 # Terraform 1.16 and later (and OpenTofu 1.12 and later): say in the plan
 # that an organization is never destroyed. The API cannot delete
 # organizations; with `destroy = false`, `terraform destroy` (or removing the
-# block) plans "will be removed from Terraform state, but will not be
+# block) plans "will no longer be managed by Terraform, but will not be
 # destroyed" instead of a destroy that the provider turns into the same thing
 # with a warning, and a replacement (a new `region`) says that the old
 # organization stays.

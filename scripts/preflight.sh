@@ -27,4 +27,3 @@ fi
 if [ "$missing" = 1 ]; then
   echo "  (Builds happen once per machine; set TF_ACC_TERRAFORM_PATH / TF_ACC_TOFU_PATH to use CLIs you already have.)"
 fi
-echo "  The tests themselves take about 15 minutes on 2 cores."

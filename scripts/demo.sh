@@ -3,19 +3,28 @@
 # apply examples/demo with a real Terraform CLI through a throw-away
 # dev_overrides CLI config, show the result, prove the second plan empty,
 # destroy, and stop the simulator.
+#
+# The CLI is any the provider supports that is already there: Terraform >= 1.8
+# or OpenTofu >= 1.11 (TF_ACC_TERRAFORM_PATH, PATH, the tool cache); one is
+# built only when there is none, and scripts/terraform.sh --any says so first.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+root=$lib_root
 cd "$root"
 export CHECKPOINT_DISABLE=1
+started=$SECONDS
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "Finding a Terraform CLI"
+tf=$(scripts/terraform.sh --any)
+echo "Using $(describe "$tf")"
 
 step "Building the provider and the simulator"
 mkdir -p bin
 go build -o bin/terraform-provider-clprovisioning .
 go build -o bin/simulator ./internal/simulator/cmd/simulator
-tf=$(scripts/terraform.sh)
-echo "Terraform CLI: $tf ($("$tf" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'))"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/clprovisioning-demo.XXXXXX")
 sim_pid=""
@@ -88,4 +97,4 @@ step "terraform destroy"
 step "API calls served by the simulator"
 awk -F'"method":"' 'NF>1{split($2,a,"\""); m[a[1]]++} END{for(k in m) printf "  %-6s %d\n", k, m[k]}' "$work/requests.log" | sort
 echo
-echo "Demo finished."
+echo "Demo finished in $((SECONDS - started)) s."

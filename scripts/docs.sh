@@ -12,7 +12,7 @@
 # write-only attributes from 1.11); OpenTofu has no list resources nor
 # actions. So the CLI is Terraform >= 1.14: TF_ACC_TERRAFORM_PATH, then
 # `terraform` on PATH, then one in the tool cache, else scripts/terraform.sh
-# (which builds Terraform 1.14.8 into the tool cache when missing). An older
+# (which builds the Terraform of scripts/terraform-build/ into the tool cache when missing). An older
 # CLI would silently drop pages, so none is used. The schema goes to
 # tfplugindocs through --providers-schema, so tfplugindocs never downloads a
 # CLI and never contacts a registry. tfplugindocs itself is the Go tool pinned
@@ -20,10 +20,11 @@
 #
 # Inputs: templates/ and examples/ (and the provider's Go code, for the schema).
 set -euo pipefail
-MIN_VERSION="1.14.0"
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+MIN_VERSION="1.14.0" # list resources and actions reach `providers schema -json` from 1.14 on
 PROVIDER_NAME="clprovisioning"
-root=$(cd "$(dirname "$0")/.." && pwd)
-cache=${CLPROVISIONING_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-clprovisioning}
+root=$lib_root
 
 out=""
 no_build=""
@@ -37,18 +38,10 @@ done
 
 export CHECKPOINT_DISABLE=1
 
-version_ok() { # $1 = a CLI: Terraform (not OpenTofu) >= MIN_VERSION
-  local v
-  [ -n "$1" ] && [ -x "$1" ] || return 1
-  TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n1 | grep -q '^Terraform v' || return 1
-  v=$(TF_CLI_CONFIG_FILE=/dev/null "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')
-  [ -n "$v" ] && [ "$(printf '%s\n%s\n' "$MIN_VERSION" "$v" | sort -V | head -n1)" = "$MIN_VERSION" ]
-}
-
 cli=""
 for c in "${TF_ACC_TERRAFORM_PATH:-}" "$(command -v terraform 2>/dev/null || true)" \
   $(ls -d "$cache"/terraform-v1.*/terraform 2>/dev/null | sort -rV); do
-  if version_ok "$c"; then cli="$c"; break; fi
+  if cli_ok "$c" Terraform "$MIN_VERSION"; then cli="$c"; break; fi
 done
 if [ -z "$cli" ]; then
   if [ -n "$no_build" ]; then
@@ -57,7 +50,7 @@ if [ -z "$cli" ]; then
     exit 3
   fi
   cli=$("$root/scripts/terraform.sh")
-  if ! version_ok "$cli"; then
+  if ! cli_ok "$cli" Terraform "$MIN_VERSION"; then
     echo "docs: $cli is not Terraform >= $MIN_VERSION: cannot export a complete provider schema" >&2
     exit 1
   fi

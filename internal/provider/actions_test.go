@@ -85,7 +85,8 @@ action "clprovisioning_role_add_missing_base_permissions" "fulfilment" {
 	invoke("clprovisioning_membership_resend_invitation.pending", 0, "POST /api/memberships/"+h.pending+"/resend",
 		words("Re-sending the invitation of membership "+h.pending+"..."), words("Invitation of membership "+h.pending+" re-sent."))
 	invoke("clprovisioning_membership_resend_invitation.active", 1, "POST /api/memberships/"+h.active+"/resend",
-		words("Error: Error when invoking action"),
+		// Terraform 1.14 and 1.15 sum the error up as "Error when invoking action"; 1.16 gives the action's own summary.
+		`Error:\s+(Error\s+when\s+invoking\s+action|`+words("Re-sending the invitation of membership "+h.active+" failed")+`)`,
 		words("Re-sending the invitation of membership "+h.active+" failed: Only a pending membership has an "+
 			"invitation to re-send: membership "+h.active+" is already active"),
 		words("the membership is already active (HTTP 422"))
@@ -138,7 +139,7 @@ resource "clprovisioning_membership" "ada" {
   organization_id = clprovisioning_organization.org.id
   user_email      = "ada@trigger.example"
   role_id         = clprovisioning_organization.org.read_only_role_id
-  reference       = %q
+  reference       = %[1]q
 
   lifecycle {
     action_trigger {
@@ -150,7 +151,7 @@ resource "clprovisioning_membership" "ada" {
 
 action "clprovisioning_membership_resend_invitation" "ada" {
   config {
-    membership_id = clprovisioning_membership.ada.id
+    membership_id = %[2]s.id
   }
 }
 
@@ -168,10 +169,10 @@ resource "clprovisioning_role" "fulfilment" {
 
 action "clprovisioning_role_add_missing_base_permissions" "fulfilment" {
   config {
-    role_id = clprovisioning_role.fulfilment.id
+    role_id = %[3]s.id
   }
 }
-`, reference)
+`, reference, callerRef("clprovisioning_membership.ada"), callerRef("clprovisioning_role.fulfilment"))
 	}
 	env.test(resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},

@@ -62,8 +62,11 @@ func TestAccListResourceExamples(t *testing.T) {
 func TestAccActionExamples(t *testing.T) {
 	for _, f := range examples(t, "actions/*/action*.tf") {
 		example := readFile(t, f)
-		t.Run(filepath.Base(filepath.Dir(f)), func(t *testing.T) {
+		t.Run(filepath.Base(filepath.Dir(f))+"/"+filepath.Base(f), func(t *testing.T) {
 			c := newCLI(t)
+			if strings.Contains(example, "on_failure") || strings.Contains(example, "caller.") {
+				c.requireTerraform("1.16.0", "on_failure and caller in actions")
+			}
 			c.requireTerraform("1.14.0", "actions")
 			env := newTestEnv(t)
 			env.needSim("the examples create organizations")

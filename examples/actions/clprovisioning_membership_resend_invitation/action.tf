@@ -21,6 +21,9 @@ resource "clprovisioning_membership" "ada" {
 #   terraform apply -invoke=action.clprovisioning_membership_resend_invitation.ada
 action "clprovisioning_membership_resend_invitation" "ada" {
   config {
-    membership_id = clprovisioning_membership.ada.id
+    # `caller` is the resource whose action_trigger runs the action (Terraform
+    # 1.16 and later, which refuses `clprovisioning_membership.ada.id` here as a
+    # cycle; Terraform 1.14 and 1.15 have no `caller` and take that reference).
+    membership_id = caller.id
   }
 }

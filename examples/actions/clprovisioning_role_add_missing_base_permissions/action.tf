@@ -21,6 +21,8 @@ resource "clprovisioning_role" "fulfilment" {
 #   terraform apply -invoke=action.clprovisioning_role_add_missing_base_permissions.fulfilment
 action "clprovisioning_role_add_missing_base_permissions" "fulfilment" {
   config {
-    role_id = clprovisioning_role.fulfilment.id
+    # The role whose trigger runs the action (Terraform 1.16; on 1.14 and 1.15,
+    # clprovisioning_role.fulfilment.id).
+    role_id = caller.id
   }
 }

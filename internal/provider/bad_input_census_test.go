@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"math/big"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -606,7 +608,7 @@ func censusConfig(cases []censusCase, surfaces map[string]bool) (string, map[int
 		line += strings.Count(s, "\n")
 	}
 	for i, c := range cases {
-		if !surfaces[c.surface] {
+		if !surfaces[c.surface] || c.surface == "list" { // list blocks: a .tfquery.hcl file
 			continue
 		}
 		name := fmt.Sprintf("c%d", i)
@@ -675,6 +677,7 @@ type validateJSON struct {
 		Severity string `json:"severity"`
 		Summary  string `json:"summary"`
 		Detail   string `json:"detail"`
+		Address  string `json:"address"`
 		Range    *struct {
 			Filename string `json:"filename"`
 			Start    struct {
@@ -702,67 +705,71 @@ func TestAccBadInputCensusCLI(t *testing.T) {
 	if tv, err := version.NewVersion(v.Version); err == nil && tv.GreaterThanOrEqual(version.Must(version.NewVersion("1.14.0"))) {
 		surfaces["action"] = true
 		// List blocks live in .tfquery.hcl files, which `terraform
-		// validate` reads from 1.14 on: written below.
+		// validate -query` reads from 1.14 on: written below.
 		surfaces["list"] = true
 	} else {
 		t.Logf("Terraform %s: list resources and actions are covered by TestBadInputCensus only", v.Version)
 	}
 	cases := censusCases(t)
 	main, lines := censusConfig(cases, surfaces)
-	c.write("main.tf", `terraform {
+	c.write("main.tf", main+`
+terraform {
   required_providers {
     clprovisioning = { source = "clprovisioning/clprovisioning" }
   }
 }
-`+main)
-	queryLines := map[int]int{}
+`)
 	if surfaces["list"] {
 		var q strings.Builder
-		line := 1
 		for i, cs := range cases {
-			if cs.surface != "list" {
-				continue
+			if cs.surface == "list" {
+				fmt.Fprintf(&q, "list \"clprovisioning_%s\" \"c%d\" {\n  provider = clprovisioning\n  config {\n    %s = %s\n  }\n}\n",
+					cs.typ, i, cs.attr, hclValue(cs.value))
 			}
-			block := fmt.Sprintf("list \"clprovisioning_%s\" \"c%d\" {\n  provider = clprovisioning\n  config {\n", cs.typ, i)
-			q.WriteString(block)
-			line += strings.Count(block, "\n")
-			queryLines[i] = line
-			q.WriteString(fmt.Sprintf("    %s = %s\n  }\n}\n", cs.attr, hclValue(cs.value)))
-			line += 3
 		}
 		c.write("census.tfquery.hcl", q.String())
 	}
 	c.must("init", "-input=false", "-no-color")
-	out, _ = c.run("validate", "-json", "-no-color")
+	args := []string{"validate", "-json", "-no-color"}
+	if surfaces["list"] {
+		args = append(args, "-query")
+	}
+	out, _ = c.run(args...)
+	if d := os.Getenv("CENSUS_DEBUG_DIR"); d != "" {
+		_ = os.WriteFile(filepath.Join(d, "validate.json"), []byte(out), 0o600)
+		_ = os.WriteFile(filepath.Join(d, "main.tf"), []byte(main), 0o600)
+	}
 	var res validateJSON
 	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &res); err != nil {
 		t.Fatalf("terraform validate -json: %v\n%s", err, out)
 	}
-	// Errors by file and line.
-	errs := map[string][]string{}
+	// Errors by file and line, and by address (list blocks: Terraform
+	// points at the block, the detail names the argument).
+	errs, byAddress := map[string][]string{}, map[string][]string{}
 	for _, d := range res.Diagnostics {
-		if d.Severity != "error" || d.Range == nil {
+		if d.Severity != "error" || slices.ContainsFunc(internalErrors, func(e string) bool { return strings.Contains(d.Summary, e) }) {
 			continue
 		}
-		key := fmt.Sprintf("%s:%d", d.Range.Filename, d.Range.Start.Line)
-		errs[key] = append(errs[key], d.Summary+": "+d.Detail)
+		if d.Range != nil {
+			key := fmt.Sprintf("%s:%d", d.Range.Filename, d.Range.Start.Line)
+			errs[key] = append(errs[key], d.Summary+": "+d.Detail)
+		}
+		byAddress[d.Address] = append(byAddress[d.Address], d.Summary+": "+d.Detail)
 	}
 	var run []censusCase
 	var refused []bool
 	for i, cs := range cases {
-		key := ""
-		if l, ok := lines[i]; ok {
-			key = fmt.Sprintf("main.tf:%d", l)
-		} else if l, ok := queryLines[i]; ok {
-			key = fmt.Sprintf("census.tfquery.hcl:%d", l)
-		} else {
-			continue
-		}
 		ok := false
-		for _, e := range errs[key] {
-			if strings.Contains(e, cs.attr) && !strings.Contains(e, "Value Conversion Error") {
-				ok = true
+		switch l, inMain := lines[i]; {
+		case inMain:
+			// An error on the argument's own line, which Terraform shows.
+			ok = len(errs[fmt.Sprintf("main.tf:%d", l)]) > 0
+		case cs.surface == "list" && surfaces["list"]:
+			for _, e := range byAddress[fmt.Sprintf("list.clprovisioning_%s.c%d", cs.typ, i)] {
+				ok = ok || strings.Contains(e, cs.attr)
 			}
+		default:
+			continue
 		}
 		run = append(run, cs)
 		refused = append(refused, ok)

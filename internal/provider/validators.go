@@ -379,16 +379,16 @@ func oauthText() validator.String {
 	}
 }
 
-// jsonObject accepts JSON text that is an object ({...}); text that is not
-// JSON at all is left to the attribute's JSON type, which says so.
+// jsonObject accepts JSON text that is an object ({...}).
 func jsonObject() validator.String {
 	return stringCheck{
 		description: "must be a JSON object",
 		summary:     "Invalid JSON object",
 		problem: func(path, v string) string {
 			var x any
-			if json.Unmarshal([]byte(v), &x) != nil {
-				return ""
+			if err := json.Unmarshal([]byte(v), &x); err != nil {
+				return fmt.Sprintf("Attribute %s must be a JSON object, such as jsonencode({ mfe = { default = {} } }); "+
+					"got text that is not JSON (%v). Write it with jsonencode() rather than by hand.", path, err)
 			}
 			if _, ok := x.(map[string]any); !ok {
 				return fmt.Sprintf("Attribute %s must be a JSON object, such as jsonencode({ mfe = { default = {} } }); got %s.",

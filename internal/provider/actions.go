@@ -56,13 +56,14 @@ func NewMembershipResendInvitationAction() action.Action {
 			"with no change to the configuration; an `action_trigger` sends it when the membership is created or " +
 			"updated. On older Terraform versions, change the membership's `resend_invitation` argument instead. " +
 			"A membership that is already `active` has no invitation to re-send: the action fails and says so.",
-		args: []actionArg{{name: "membership_id", description: "The ID of the pending membership whose invitation to re-send."}},
+		args: []actionArg{{name: "membership_id", description: "The ID of the pending membership whose invitation to re-send.",
+			validators: []validator.String{objectID()}}},
 		start: func(a map[string]string) string {
 			return fmt.Sprintf("Re-sending the invitation of membership %s", a["membership_id"])
 		},
 		run: func(ctx context.Context, c *provisioning.Client, a map[string]string) (string, error) {
 			return fmt.Sprintf("Invitation of membership %s re-sent", a["membership_id"]),
-				c.Action(ctx, http.MethodPost, "memberships/"+a["membership_id"]+"/resend", nil)
+				c.Action(ctx, http.MethodPost, provisioning.Path("memberships", a["membership_id"], "resend"), nil)
 		},
 		refused: func(status int, a map[string]string) string {
 			switch status {
@@ -88,7 +89,7 @@ func NewOrganizationTransferOwnershipAction() action.Action {
 			"in Commerce Layer: the next plan reads them. Transferring ownership is what allows the former owner's " +
 			"membership to be destroyed.",
 		args: []actionArg{
-			{name: "organization_id", description: "The ID of the organization."},
+			{name: "organization_id", description: "The ID of the organization.", validators: []validator.String{objectID()}},
 			{name: "new_owner_email", description: "The email address of the member who becomes the owner.",
 				validators: []validator.String{emailAddress()}},
 		},
@@ -99,7 +100,7 @@ func NewOrganizationTransferOwnershipAction() action.Action {
 			id := a["organization_id"]
 			body := &jsonapi.Resource{Type: "organizations", ID: id, Attributes: map[string]any{"new_owner_email": a["new_owner_email"]}}
 			return fmt.Sprintf("Organization %s now belongs to %s", id, a["new_owner_email"]),
-				c.Action(ctx, http.MethodPatch, "organizations/"+id+"/transfer_ownership", body)
+				c.Action(ctx, http.MethodPatch, provisioning.Path("organizations", id, "transfer_ownership"), body)
 		},
 		refused: func(status int, a map[string]string) string {
 			switch status {
@@ -126,7 +127,7 @@ func NewRoleAddMissingBasePermissionsAction() action.Action {
 			"created earlier gets their base permissions. With Terraform 1.14 and later: `terraform apply " +
 			"-invoke=action.clprovisioning_role_add_missing_base_permissions.<name>`, or an `action_trigger` on the role. " +
 			"The permissions it adds are not managed by Terraform until imported.",
-		args: []actionArg{{name: "role_id", description: "The ID of the role."}},
+		args: []actionArg{{name: "role_id", description: "The ID of the role.", validators: []validator.String{objectID()}}},
 		start: func(a map[string]string) string {
 			return fmt.Sprintf("Adding the missing base permissions to role %s", a["role_id"])
 		},

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -50,7 +49,7 @@ func (e *apiCredentialEphemeralResource) Schema(_ context.Context, _ ephemeral.S
 		"id": eschema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: "The ID of the API credential to read.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators:          []validator.String{objectID()},
 		},
 	}
 	for _, name := range apiCredentialEphemeralAttributes {

@@ -185,8 +185,8 @@ resource "echo" "test" {}
 				ExpectNonEmptyPlan: ephemeralPlanned(),
 			},
 			{
-				// An import reads the secret (store_client_secret takes its
-				// default); the next apply of the configuration drops it.
+				// An import reads no secret: it records store_client_secret =
+				// false, as this configuration has it.
 				ResourceName: addr, ImportState: true, ImportStateVerify: true,
 				ImportStateVerifyIgnore: []string{"client_secret", "store_client_secret"},
 			},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -35,7 +34,7 @@ type apiCredentialModel struct {
 	Mode           types.String `tfsdk:"mode"`
 	Custom         types.Bool   `tfsdk:"custom"`
 	RedirectURI    types.String `tfsdk:"redirect_uri"`
-	ExpiresIn      types.Int64  `tfsdk:"expires_in"`
+	ExpiresIn      types.Number `tfsdk:"expires_in"`
 	ClientID       types.String `tfsdk:"client_id"`
 	ClientSecret   types.String `tfsdk:"client_secret"`
 	Scopes         types.String `tfsdk:"scopes"`
@@ -58,6 +57,9 @@ var dashboardAppKinds = []string{
 	"bundles", "customers", "exports", "gift_cards", "imports", "inventory", "orders", "price_lists", "promotions",
 	"returns", "shipments", "sku_lists", "skus", "stock_transfers", "subscriptions", "tags", "webhooks",
 }
+
+// credentialModes are the environments of an API credential.
+var credentialModes = []string{"test", "live"}
 
 // Token lifetimes, in seconds.
 const (
@@ -88,7 +90,7 @@ var apiCredentialEntity = &entity[apiCredentialModel]{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only credentials of this organization.", key: true},
 		{name: "role_id", filter: "role_id_eq", description: "Only credentials with this role."},
 		{name: "kind", filter: "kind_eq", description: "Only credentials of this kind, e.g. `integration` or `sales_channel`."},
-		{name: "mode", filter: "mode_eq", description: "Only credentials of this mode: `test` or `live`."},
+		{name: "mode", filter: "mode_eq", description: "Only credentials of this mode: " + enumList(credentialModes) + "."},
 		{name: "name", filter: "name_eq", description: "Only credentials with exactly this name.", key: true},
 	},
 	schema:   apiCredentialSchema,
@@ -116,13 +118,13 @@ func apiCredentialSchema() schema.Schema {
 					"permissions, no role), the Dashboard app to fork (today `" + strings.Join(dashboardAppKinds, "`, `") + "`), or `resources`. " +
 					"Any other kind is sent to the API as it is, so apps the Dashboard adds later need no new provider version. " +
 					"Changing it replaces the credential.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), credentialKind()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"organization_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The organization the credential belongs to. Changing it replaces the credential.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{objectID()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"role_id": schema.StringAttribute{
@@ -130,14 +132,14 @@ func apiCredentialSchema() schema.Schema {
 				MarkdownDescription: "The role the credential acts with (the organization's `admin` or `read_only` role, or a " +
 					"custom role on Enterprise plans). Required for `integration`; not allowed for `sales_channel` and " +
 					"`webapp`. Changing it updates the credential in place; removing it unlinks the role.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{objectID()},
 			},
 			"mode": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "The environment: `test` or `live`. When omitted, the API's default applies and is read back after create. " +
+				MarkdownDescription: "The environment: " + enumList(credentialModes) + ". When omitted, the API's default applies and is read back after create. " +
 					"Changing it replaces the credential.",
-				Validators: []validator.String{stringvalidator.OneOf("test", "live")},
+				Validators: []validator.String{stringvalidator.OneOf(credentialModes...)},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					stringplanmodifier.RequiresReplace(),
@@ -159,15 +161,15 @@ func apiCredentialSchema() schema.Schema {
 					"`#fragment` (plain `http://` only towards a loopback host: `localhost`, `127.0.0.1`, `::1`). Removing it clears it.",
 				Validators: []validator.String{redirectURI()},
 			},
-			"expires_in": schema.Int64Attribute{
+			"expires_in": schema.NumberAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: fmt.Sprintf("The lifetime of the credential's access tokens, in seconds, from %d (2 hours) "+
+				MarkdownDescription: fmt.Sprintf("The lifetime of the credential's access tokens, in whole seconds, from %d (2 hours) "+
 					"to %d (a year). When omitted it is the API's default for the kind: %d for `sales_channel`, %d for every "+
 					"other kind; so removing it resets the lifetime to that default, and a lifetime changed outside Terraform "+
 					"shows as a change in the plan.", minExpiresIn, maxExpiresIn, salesChannelExpiresIn, otherExpiresIn),
-				Validators:    []validator.Int64{int64validator.Between(minExpiresIn, maxExpiresIn)},
-				PlanModifiers: []planmodifier.Int64{expiresInDefault{}},
+				Validators:    []validator.Number{wholeNumber{min: ptr(int64(minExpiresIn)), max: ptr(int64(maxExpiresIn)), unit: "seconds"}},
+				PlanModifiers: []planmodifier.Number{expiresInDefault{}},
 			},
 			"client_id": schema.StringAttribute{
 				Computed:            true,
@@ -201,7 +203,7 @@ func writeAPICredential(_ context.Context, m *apiCredentialModel) (map[string]an
 			"mode":         apiString(m.Mode),
 			"custom":       apiBool(m.Custom),
 			"redirect_uri": apiString(m.RedirectURI),
-			"expires_in":   apiInt64(m.ExpiresIn),
+			"expires_in":   apiWhole(m.ExpiresIn),
 		}, map[string]jsonapi.Relationship{
 			"organization": apiRel("organizations", m.OrganizationID),
 			"role":         apiRel("roles", m.RoleID),
@@ -216,7 +218,7 @@ func readAPICredential(_ context.Context, r *jsonapi.Resource, m *apiCredentialM
 	m.Mode = tfString(r, "mode")
 	m.Custom = tfBool(r, "custom")
 	m.RedirectURI = tfString(r, "redirect_uri")
-	m.ExpiresIn = tfInt64(r, "expires_in")
+	m.ExpiresIn = tfWhole(r, "expires_in")
 	m.ClientID = tfString(r, "client_id")
 	m.ClientSecret = tfString(r, "client_secret")
 	m.Scopes = tfString(r, "scopes")
@@ -255,14 +257,14 @@ func (expiresInDefault) Description(context.Context) string {
 
 func (m expiresInDefault) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
-func (expiresInDefault) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
+func (expiresInDefault) PlanModifyNumber(ctx context.Context, req planmodifier.NumberRequest, resp *planmodifier.NumberResponse) {
 	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
 	var kind types.String
 	if req.Plan.GetAttribute(ctx, path.Root("kind"), &kind).HasError() || kind.IsUnknown() || kind.IsNull() {
-		resp.PlanValue = types.Int64Unknown()
+		resp.PlanValue = types.NumberUnknown()
 		return
 	}
-	resp.PlanValue = types.Int64Value(defaultExpiresIn(kind.ValueString()))
+	resp.PlanValue = wholeValue(defaultExpiresIn(kind.ValueString()))
 }

@@ -116,12 +116,16 @@ resource "clprovisioning_api_credential" "test" {
 					env.calls("POST", "/api/api_credentials", 0),
 				),
 			},
-			// client_secret is read back in clear (GET returns it), so
-			// nothing needs ignoring.
-			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
-			// A plan with an import block must be a no-op: the imported state
-			// matches the configuration.
-			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
+			// An import never reads the secret into the state (it cannot
+			// know whether the configuration keeps it): it records
+			// store_client_secret = false and no client_secret.
+			{
+				ResourceName: addr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"client_secret", "store_client_secret"},
+			},
+			// With an import block, the plan of this configuration (which
+			// keeps the secret, by default) is an update that reads it.
+			importKeepsSecret(addr),
 			{Config: trimmed, PlanOnly: true},
 			{
 				// Changed in the Dashboard: the plan shows it and apply restores it.
@@ -270,10 +274,11 @@ resource "clprovisioning_api_credential" "app" {
 					remoteRel(env, "api_credentials", &id, "role", &none),
 				),
 			},
-			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
-			// A plan with an import block must be a no-op: the imported state
-			// matches the configuration.
-			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
+			{
+				ResourceName: addr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"client_secret", "store_client_secret"},
+			},
+			importKeepsSecret(addr),
 			{
 				// custom left out: the API's value stays, no change.
 				Config:   app(``),

@@ -26,10 +26,15 @@ type apiCredentialResourceModel struct {
 	StoreClientSecret types.Bool `tfsdk:"store_client_secret"`
 }
 
-// storesSecret tells whether the secret goes into the state: the default,
-// also after an import, before the configuration has been applied.
+// storesSecret tells whether the secret goes into the state: only when the
+// plan or the state says the configuration keeps it. A create or an update
+// has the configuration's value (true by default); a refresh the state's,
+// which the last apply set. An import has none (null): it knows nothing of
+// the configuration, which may keep the secret out, so it reads no secret
+// and records false; the first apply of a configuration that keeps it
+// reads it (one GET).
 func (m *apiCredentialResourceModel) storesSecret() bool {
-	return m.StoreClientSecret.IsNull() || m.StoreClientSecret.IsUnknown() || m.StoreClientSecret.ValueBool()
+	return !m.StoreClientSecret.IsNull() && !m.StoreClientSecret.IsUnknown() && m.StoreClientSecret.ValueBool()
 }
 
 // kindResources is the kind of the two credentials every organization comes with.
@@ -85,8 +90,10 @@ func apiCredentialResourceSchema() schema.Schema {
 		MarkdownDescription: "Whether `client_secret` is kept in the state. `true` when omitted. With `false` the state " +
 			"(and the plan) hold no secret: `client_secret` is null, and the application reads the secret from the " +
 			"`clprovisioning_api_credential` ephemeral resource (Terraform 1.10 and later) or from Commerce Layer. " +
-			"Changing it reads the credential again (one GET) and changes nothing in Commerce Layer. Set it before an " +
-			"import: the import reads the secret, and the same apply drops it from the state.",
+			"Changing it reads the credential again (one GET) and changes nothing in Commerce Layer. An import never puts " +
+			"the secret in the state, as it cannot know the configuration: the imported state has `false`, and the first " +
+			"apply of a configuration that keeps the secret (`true`, the default) reads it (one GET, shown in the plan " +
+			"as an update in place).",
 	}
 	return s
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -67,7 +66,7 @@ var applicationMembershipEntity = &entity[applicationMembershipModel]{
 
 func applicationMembershipSchema() schema.Schema {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	id := []validator.String{stringvalidator.LengthAtLeast(1)}
+	id := []validator.String{objectID()}
 	return schema.Schema{
 		MarkdownDescription: "Gives one person (`membership_id`) or a group (`membership_profile_id`) access to an " +
 			"application, such as a Dashboard app, through its API credential, under a role: the `admin` role gets the " +

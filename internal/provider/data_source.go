@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -51,7 +53,7 @@ func (d *objectDataSource[M]) lookupNames() []string {
 func (d *objectDataSource[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := dataSourceAttributes(d.entity.attributes())
 	for _, k := range d.lookupNames() {
-		attrs[k] = lookupArgument(attrs[k])
+		attrs[k] = lookupArgument(attrs[k], d.lookupValidators(k))
 	}
 	if len(d.lookupNames()) == 1 {
 		// Found by id only: say so in the schema rather than at read time.
@@ -61,6 +63,20 @@ func (d *objectDataSource[M]) Schema(_ context.Context, _ datasource.SchemaReque
 		}
 	}
 	resp.Schema = dschema.Schema{MarkdownDescription: d.description, Attributes: attrs}
+}
+
+// lookupValidators are the plan-time checks of a lookup argument: the id's,
+// or the key filter's.
+func (d *objectDataSource[M]) lookupValidators(name string) []validator.String {
+	if name == "id" {
+		return []validator.String{objectID()}
+	}
+	for _, k := range d.entity.keyFilters() {
+		if k.name == name {
+			return d.entity.filterValidators(k)
+		}
+	}
+	return nil
 }
 
 func (d *objectDataSource[M]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -91,6 +107,38 @@ func (d *objectDataSource[M]) Read(ctx context.Context, req datasource.ReadReque
 	var m M
 	resp.Diagnostics.Append(d.entity.fill(ctx, obj, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if _, byID := given["id"]; byID && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(d.agrees(ctx, obj.ID, given, resp.State)...)
+	}
+}
+
+// agrees checks that the object found by id has the other lookup
+// arguments given: id = X with slug = "other" is a contradiction to report,
+// not a lookup of X that ignores the slug.
+func (d *objectDataSource[M]) agrees(ctx context.Context, id string, given map[string]string, found tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, name := range d.lookupNames() {
+		want, ok := given[name]
+		if !ok || name == "id" {
+			continue
+		}
+		var got types.String
+		diags.Append(found.GetAttribute(ctx, path.Root(name), &got)...)
+		same := got.ValueString() == want
+		if strings.Contains(name, "email") {
+			same = strings.EqualFold(got.ValueString(), want)
+		}
+		if !same {
+			actual := "none"
+			if !got.IsNull() {
+				actual = fmt.Sprintf("%q", got.ValueString())
+			}
+			diags.AddAttributeError(path.Root(name), "Lookup arguments disagree",
+				fmt.Sprintf("The %s with id = %q has %s = %s, not %q: id and %s must describe the same object. Give id alone, "+
+					"or correct %s.", d.entity.title(), id, name, actual, want, name, name))
+		}
+	}
+	return diags
 }
 
 // find reads the object by id (one GET), or by every key given, ANDed (one
@@ -139,7 +187,7 @@ func (d *listDataSource[M]) Metadata(_ context.Context, req datasource.MetadataR
 func (d *listDataSource[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := make(map[string]dschema.Attribute, len(d.entity.filters)+1)
 	for _, a := range d.entity.filters {
-		attrs[a.name] = dschema.StringAttribute{Optional: true, MarkdownDescription: a.description}
+		attrs[a.name] = dschema.StringAttribute{Optional: true, MarkdownDescription: a.description, Validators: d.entity.filterValidators(a)}
 	}
 	attrs["items"] = dschema.ListNestedAttribute{
 		Computed:            true,
@@ -278,11 +326,12 @@ func attributeTypes(attrs map[string]dschema.Attribute) map[string]attr.Type {
 }
 
 // lookupArgument turns a computed data source attribute into an optional
-// lookup argument.
-func lookupArgument(a dschema.Attribute) dschema.Attribute {
+// lookup argument, with the checks of what it can be.
+func lookupArgument(a dschema.Attribute, validators []validator.String) dschema.Attribute {
 	if s, ok := a.(dschema.StringAttribute); ok {
 		s.Optional = true
 		s.MarkdownDescription += " Can be given to look the object up."
+		s.Validators = validators
 		return s
 	}
 	return a
@@ -343,6 +392,11 @@ func dataSourceAttribute(a rschema.Attribute) dschema.Attribute {
 			return nil
 		}
 		return dschema.Int64Attribute{Computed: true, Sensitive: v.Sensitive, MarkdownDescription: desc}
+	case rschema.NumberAttribute:
+		if v.WriteOnly {
+			return nil
+		}
+		return dschema.NumberAttribute{Computed: true, Sensitive: v.Sensitive, MarkdownDescription: desc}
 	case rschema.Float64Attribute:
 		return dschema.Float64Attribute{Computed: true, Sensitive: v.Sensitive, MarkdownDescription: desc}
 	case rschema.MapAttribute:

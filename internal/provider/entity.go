@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
@@ -148,6 +149,24 @@ type filterArg struct {
 	filter      string // the API predicate, e.g. "organization_id_eq"; "" = applied to what the API returns
 	description string // for plural data sources and list resources
 	key         bool   // also a lookup argument of the singular data source
+	// validators check the value at plan time. Nil: those of the resource
+	// argument of the same name, so that a filter accepts what the argument
+	// does, from one definition (an enum, a format). Every filter has some:
+	// a value no object can have would match nothing, and a drift check
+	// over an empty list passes vacuously.
+	validators []validator.String
+}
+
+// filterValidators are the plan-time checks of a filter argument: its own,
+// else those of the resource argument of the same name.
+func (e *entity[M]) filterValidators(f filterArg) []validator.String {
+	if f.validators != nil {
+		return f.validators
+	}
+	if a, ok := e.attributes()[f.name].(schema.StringAttribute); ok && (a.Optional || a.Required) {
+		return a.Validators
+	}
+	return nil
 }
 
 // keyPart is one attribute (or relationship) of a natural key.
@@ -406,6 +425,10 @@ func requiresReplace(a schema.Attribute) bool {
 			descriptions = append(descriptions, m.Description(ctx))
 		}
 	case schema.Int64Attribute:
+		for _, m := range v.PlanModifiers {
+			descriptions = append(descriptions, m.Description(ctx))
+		}
+	case schema.NumberAttribute:
 		for _, m := range v.PlanModifiers {
 			descriptions = append(descriptions, m.Description(ctx))
 		}

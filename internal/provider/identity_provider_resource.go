@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/numbervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -53,12 +53,16 @@ type identityProviderModel struct {
 type identityProviderResourceModel struct {
 	identityProviderModel
 	ClientSecretWO        types.String `tfsdk:"client_secret_wo"`
-	ClientSecretWOVersion types.Int64  `tfsdk:"client_secret_wo_version"`
+	ClientSecretWOVersion types.Number `tfsdk:"client_secret_wo_version"`
 }
 
 // writeOnly tells whether the secret is given write-only (and so is never
 // read back into client_secret).
 func (m *identityProviderResourceModel) writeOnly() bool { return !m.ClientSecretWOVersion.IsNull() }
+
+// identityProviderStatuses are the states of the verification of an
+// identity provider's domains.
+var identityProviderStatuses = []string{"pending", "verified", "error"}
 
 var identityProviderEntity = &entity[identityProviderResourceModel]{
 	name:       "identity_provider",
@@ -68,7 +72,8 @@ var identityProviderEntity = &entity[identityProviderResourceModel]{
 	permission: "to be an owner of the organization, on an Enterprise plan",
 	filters: []filterArg{
 		{name: "name", filter: "name_eq", description: "Only the identity provider with exactly this name.", key: true},
-		{name: "status", filter: "status_eq", description: "Only identity providers with this status: `pending`, `verified` or `error`."},
+		{name: "status", filter: "status_eq", description: "Only identity providers with this status: " + enumList(identityProviderStatuses) + ".",
+			validators: []validator.String{stringvalidator.OneOf(identityProviderStatuses...)}},
 	},
 	schema:    identityProviderSchema,
 	derived:   map[string][]string{"txt_record": {"domains"}, "disabled_at": {"enabled"}},
@@ -83,8 +88,13 @@ var identityProviderEntity = &entity[identityProviderResourceModel]{
 	read: func(ctx context.Context, r *jsonapi.Resource, m *identityProviderResourceModel) diag.Diagnostics {
 		known := m.ClientSecret
 		diags := readIdentityProvider(ctx, r, &m.identityProviderModel)
-		if m.writeOnly() {
-			m.ClientSecret = known // null: the secret is not Terraform's to show
+		if m.writeOnly() || known.IsNull() {
+			// The secret is stored only where the configuration gave it
+			// (client_secret): never with client_secret_wo, and never read
+			// into a state that had none, such as an import's, which knows
+			// nothing of the configuration (it may give the secret
+			// write-only). The plan that follows sends the configured one.
+			m.ClientSecret = known
 		}
 		return diags
 	},
@@ -139,7 +149,10 @@ var (
 // idpURLs is what every URL of an identity provider must be.
 const idpURLs = "It must be `https://` (plain `http://` only towards a loopback host: `localhost`, `127.0.0.1`, `::1`)."
 
-var domainName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+// domainName is a lower-case domain name of two labels or more, each of 1 to
+// 63 letters, digits and hyphens (RFC 1035, 2.3.4); the whole is at most 253
+// characters (checked beside it).
+var domainName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
 
 func identityProviderSchema() schema.Schema {
 	required := func(desc string, v ...validator.String) schema.StringAttribute {
@@ -157,7 +170,7 @@ func identityProviderSchema() schema.Schema {
 			"`https://auth.commercelayer.io/users/auth/openid/callback`.",
 		Attributes: withCommon(map[string]schema.Attribute{
 			"name":      required("The identity provider's name, on one line, unique across all Commerce Layer users.", singleLine()),
-			"client_id": required("The client ID of the Commerce Layer application at the identity provider.", singleLine()),
+			"client_id": required("The client ID of the Commerce Layer application at the identity provider (printable ASCII).", singleLine(), oauthText()),
 			"client_secret": schema.StringAttribute{
 				Optional:  true,
 				Computed:  true,
@@ -170,7 +183,7 @@ func identityProviderSchema() schema.Schema {
 					"value until the next apply sends the configured one. With neither (an imported identity provider whose " +
 					"secret you do not have, as `terraform query -generate-config-out` writes it) the secret is left as it is " +
 					"in Commerce Layer and the state keeps what the API returns.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), oauthText()},
 				PlanModifiers: []planmodifier.String{secretKeptWhenOmitted{}},
 			},
 			"client_secret_wo": schema.StringAttribute{
@@ -183,16 +196,18 @@ func identityProviderSchema() schema.Schema {
 					"not when only its value changes; a secret changed outside Terraform does not show.",
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
+					oauthText(),
 					stringvalidator.AlsoRequires(pathSecretWOVersion.Expression()),
 				},
 			},
-			"client_secret_wo_version": schema.Int64Attribute{
+			"client_secret_wo_version": schema.NumberAttribute{
 				Optional: true,
-				MarkdownDescription: "A number to change (e.g. increment) whenever `client_secret_wo` changes, so that the " +
+				MarkdownDescription: "A whole number to change (e.g. increment) whenever `client_secret_wo` changes, so that the " +
 					"new secret is sent. Only with `client_secret_wo`.",
-				Validators: []validator.Int64{int64validator.AlsoRequires(pathSecretWO.Expression())},
+				Validators: []validator.Number{numbervalidator.AlsoRequires(pathSecretWO.Expression()), wholeNumber{}},
 			},
-			"issuer": required("The issuer URL of the identity provider, e.g. `https://login.example.com/`. "+idpURLs, secureURL()),
+			"issuer": required("The issuer URL of the identity provider, e.g. `https://login.example.com/`, without a query or "+
+				"fragment (OpenID Connect Core 1.0, 2). "+idpURLs, issuerURL()),
 			"domains": schema.SetAttribute{
 				Required:    true,
 				ElementType: types.StringType,
@@ -200,7 +215,10 @@ func identityProviderSchema() schema.Schema {
 					"`[\"bluebrand.example\"]`, in lower case. Sent to the API as one comma-separated string; order makes no difference.",
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(domainName, "must be a lower-case domain name such as bluebrand.example")),
+					setvalidator.ValueStringsAre(
+						stringvalidator.RegexMatches(domainName, "must be a lower-case domain name such as bluebrand.example "+
+							"(labels of 1 to 63 letters, digits and hyphens)"),
+						stringvalidator.LengthAtMost(253)),
 				},
 			},
 			"token_url":     required("The identity provider's token endpoint URL. "+idpURLs, secureURL()),

@@ -125,7 +125,7 @@ func TestAccIdentityProvider(t *testing.T) {
 			},
 			{
 				ResourceName: addr, ImportState: true, ImportStateVerify: true,
-				// The API returns client_secret masked: an import cannot read it.
+				// An import never reads the secret into the state.
 				ImportStateVerifyIgnore: []string{"client_secret"},
 			},
 			{Config: disabled, PlanOnly: true},
@@ -528,8 +528,12 @@ func TestAccIdentityProviderSecretDrift(t *testing.T) {
 						resource.TestCheckResourceAttr(addr, "client_secret", "secret-one-1111"),
 					),
 				},
-				// The import reads the secret itself.
-				{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+				// An import never reads the secret into the state: the
+				// configuration may give it write-only.
+				{
+					ResourceName: addr, ImportState: true, ImportStateVerify: true,
+					ImportStateVerifyIgnore: []string{"client_secret"},
+				},
 			},
 		})
 	})

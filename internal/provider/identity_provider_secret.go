@@ -29,7 +29,7 @@ func (secretKeptWhenOmitted) PlanModifyString(ctx context.Context, req planmodif
 	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	var version types.Int64
+	var version types.Number
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, pathSecretWOVersion, &version)...)
 	switch {
 	case !version.IsNull():

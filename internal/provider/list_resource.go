@@ -61,7 +61,7 @@ func (l *listResource[M]) Metadata(_ context.Context, req resource.MetadataReque
 func (l *listResource[M]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	attrs := make(map[string]listschema.Attribute, len(l.entity.filters))
 	for _, f := range l.entity.filters {
-		attrs[f.name] = listschema.StringAttribute{Optional: true, MarkdownDescription: f.description}
+		attrs[f.name] = listschema.StringAttribute{Optional: true, MarkdownDescription: f.description, Validators: l.entity.filterValidators(f)}
 	}
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: fmt.Sprintf("Finds existing %s objects for `terraform query` (Terraform 1.14 and later), "+

@@ -123,7 +123,7 @@ func TestAccListResources(t *testing.T) {
 		querycheck.ExpectResourceKnownValues(addr("api_credential"), byID(h.integration), []querycheck.KnownValueCheck{
 			value("kind", knownvalue.StringExact("integration")), value("role_id", knownvalue.StringExact(h.adminRole)),
 			value("client_id", knownvalue.NotNull()), value("client_secret", knownvalue.Null()),
-			value("expires_in", knownvalue.Int64Exact(14400)), value("store_client_secret", knownvalue.Bool(true)),
+			value("expires_in", knownvalue.Int64Exact(14400)), value("store_client_secret", knownvalue.Bool(false)),
 		}),
 		querycheck.ExpectResourceKnownValues(addr("application_membership"), byID(h.personAccess), []querycheck.KnownValueCheck{
 			value("api_credential_id", knownvalue.StringExact(h.ordersApp)), value("membership_id", knownvalue.StringExact(h.pending)),

@@ -38,7 +38,7 @@ var membershipProfileEntity = &entity[membershipProfileModel]{
 	filters: []filterArg{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only profiles of this organization.", key: true},
 		{name: "name", filter: "name_eq", description: "Only profiles with exactly this name.", key: true},
-		{name: "access_scope", filter: "access_scope_eq", description: "Only profiles with this access scope: `live_access`, `test_access` or `all_access`."},
+		{name: "access_scope", filter: "access_scope_eq", description: "Only profiles with this access scope: " + enumList(accessScopes) + "."},
 	},
 	schema: func() schema.Schema {
 		attrs := withCommon(map[string]schema.Attribute{
@@ -50,7 +50,7 @@ var membershipProfileEntity = &entity[membershipProfileModel]{
 			"organization_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The organization. Changing it replaces the profile.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{objectID()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 		})

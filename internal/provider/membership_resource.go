@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewMembershipResource manages one person's membership of an organization.
@@ -37,6 +38,9 @@ type membershipModel struct {
 	ResendInvitation     types.String `tfsdk:"resend_invitation"`
 }
 
+// membershipStatuses are the states of a membership: invited, then joined.
+var membershipStatuses = []string{"pending", "active"}
+
 var membershipEntity = &entity[membershipModel]{
 	name:    "membership",
 	apiType: "memberships",
@@ -51,10 +55,12 @@ var membershipEntity = &entity[membershipModel]{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only memberships of this organization.", key: true},
 		{name: "role_id", filter: "role_id_eq", description: "Only memberships with this role."},
 		{name: "membership_profile_id", filter: "membership_profile_id_eq", description: "Only memberships in this profile."},
-		{name: "status", filter: "status_eq", description: "Only memberships with this status: `pending` or `active`."},
-		{name: "access_scope", filter: "access_scope_eq", description: "Only memberships with this access scope: `live_access`, `test_access` or `all_access`."},
+		{name: "status", filter: "status_eq", description: "Only memberships with this status: " + enumList(membershipStatuses) + ".",
+			validators: []validator.String{stringvalidator.OneOf(membershipStatuses...)}},
+		{name: "access_scope", filter: "access_scope_eq", description: "Only memberships with this access scope: " + enumList(accessScopes) + "."},
 		{name: "user_email", filter: "user_email_eq", description: "Only the membership of this exact email address.", key: true},
-		{name: "user_email_contains", filter: "user_email_i_cont", description: "Only memberships whose email contains this text (case-insensitive), e.g. `@example.com`."},
+		{name: "user_email_contains", filter: "user_email_i_cont", description: "Only memberships whose email contains this text (case-insensitive), e.g. `@example.com`.",
+			validators: []validator.String{notEmpty(), singleLine()}},
 	},
 	schema: membershipSchema,
 	write:  writeMembership,
@@ -81,19 +87,19 @@ func membershipSchema() schema.Schema {
 		"organization_id": schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: "The organization. Changing it replaces the membership.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators:          []validator.String{objectID()},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"role_id": schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: "The role the person has in the organization (the built-in `admin` or `read_only` role, or a custom one). Changing it updates the membership in place.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators:          []validator.String{objectID()},
 		},
 		"membership_profile_id": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "The membership profile (group) the person belongs to. Where the profile and the membership disagree " +
 				"on test access, the profile wins (see `effective_test_enabled`). Removing it takes the person out of the profile.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators: []validator.String{objectID()},
 		},
 		"effective_test_enabled": schema.BoolAttribute{
 			Computed: true,
@@ -102,7 +108,7 @@ func membershipSchema() schema.Schema {
 		},
 		"status": schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "`pending` until the person accepts the invitation, then `active`.",
+			MarkdownDescription: "One of " + enumList(membershipStatuses) + ": `pending` until the person accepts the invitation, then `active`.",
 		},
 		"owner": schema.BoolAttribute{
 			Computed:            true,
@@ -174,7 +180,7 @@ func resendInvitation(ctx context.Context, x *exchange, plan, state *membershipM
 				state.UserEmail.ValueString(), state.Status.ValueString()))
 		return nil
 	}
-	if err := x.client.Action(ctx, "POST", "memberships/"+state.ID.ValueString()+"/resend", nil); err != nil {
+	if err := x.client.Action(ctx, "POST", provisioning.Path("memberships", state.ID.ValueString(), "resend"), nil); err != nil {
 		return fmt.Errorf("resending the invitation: %w", err)
 	}
 	return nil

@@ -115,9 +115,11 @@ var organizationEntity = &entity[organizationModel]{
 		return withDetail(r.String("name"), r.String("slug"))
 	},
 	filters: []filterArg{
-		{name: "slug", filter: "slug_eq", description: "Only the organization with this slug.", key: true},
+		{name: "slug", filter: "slug_eq", description: "Only the organization with this slug.", key: true,
+			validators: []validator.String{slugName()}},
 		{name: "name", filter: "name_eq", description: "Only organizations with exactly this name.", key: true},
-		{name: "name_contains", filter: "name_cont", description: "Only organizations whose name contains this text."},
+		{name: "name_contains", filter: "name_cont", description: "Only organizations whose name contains this text.",
+			validators: []validator.String{notEmpty(), singleLine()}},
 		{name: "region", filter: "region_eq", description: "Only organizations in this region."},
 	},
 	forget: "The Provisioning API cannot delete organizations. It was removed from the Terraform state and still exists " +
@@ -161,25 +163,27 @@ var organizationEntity = &entity[organizationModel]{
 					Computed: true, MarkdownDescription: "The organization's domain, e.g. `the-blue-brand.commercelayer.io`.",
 					PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				},
-				"support_phone":  optionalString("The support phone number.", text),
+				"support_phone":  optionalString("The support phone number, on one line.", text, phoneNumber()),
 				"support_email":  optionalString("The support email address.", emailAddress()),
 				"logo_url":       optionalString("URL of the logo, `https://` (the Dashboard is served over HTTPS and browsers do not show plain-http images in it).", url),
 				"favicon_url":    optionalString("URL of the favicon, `https://` like `logo_url`.", url),
 				"primary_color":  optionalString("Primary colour, HEX `#RRGGBB`.", color),
 				"contrast_color": optionalString("Contrast colour, HEX `#RRGGBB`.", color),
-				"gtm_id":         optionalString("Google Tag Manager ID for live.", text),
-				"gtm_id_test":    optionalString("Google Tag Manager ID for test.", text),
+				"gtm_id":         optionalString("Google Tag Manager container ID for live, e.g. `GTM-5FJXX6`.", text, gtmID()),
+				"gtm_id_test":    optionalString("Google Tag Manager container ID for test, e.g. `GTM-5FJXX7`.", text, gtmID()),
 				"region": schema.StringAttribute{
 					Optional: true, Computed: true,
-					MarkdownDescription: "The region that hosts the organization. Defaults to `eu-west-1`. Changing it replaces the organization.",
-					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-					PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+					MarkdownDescription: "The region that hosts the organization, a lower-case region name such as `eu-west-1`. " +
+						"Defaults to `eu-west-1`. Changing it replaces the organization.",
+					Validators:    []validator.String{regionName()},
+					PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 				},
 				"config": schema.StringAttribute{
 					Optional:   true,
 					CustomType: jsontypes.NormalizedType{},
 					MarkdownDescription: "The organization's configuration as JSON (use `jsonencode`), e.g. `mfe` settings with " +
-						"`default` and per-market (`market:id:<ID>`) links. Key order and spacing do not matter. Removing it clears it.",
+						"`default` and per-market (`market:id:<ID>`) links: a JSON object. Key order and spacing do not matter. Removing it clears it.",
+					Validators: []validator.String{jsonObject()},
 				},
 				"can_switch_live": schema.BoolAttribute{
 					Computed: true, MarkdownDescription: "Whether the organization can switch to live mode.",

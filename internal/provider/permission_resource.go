@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
 
 // NewPermissionResource manages the rights of a custom role on one subject.
@@ -57,7 +58,7 @@ var permissionEntity = &entity[permissionModel]{
 			// The organization's nested list is the documented way to scope
 			// by organization.
 			delete(filters, "organization_id_eq")
-			return "organizations/" + org + "/permissions", filters
+			return provisioning.Path("organizations", org, "permissions"), filters
 		}
 		return "permissions", filters
 	},
@@ -83,7 +84,8 @@ var permissionEntity = &entity[permissionModel]{
 
 var permissionFilters = []filterArg{
 	{name: "role_id", filter: "role_id_eq", description: "Only permissions of this role.", key: true},
-	{name: "organization_id", filter: "organization_id_eq", description: "Only permissions of roles of this organization."},
+	{name: "organization_id", filter: "organization_id_eq", description: "Only permissions of roles of this organization.",
+		validators: []validator.String{objectID()}},
 	{name: "subject", filter: "subject_eq", description: "Only permissions on this subject.", key: true},
 }
 
@@ -102,14 +104,14 @@ func permissionSchema() schema.Schema {
 			"role_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The custom role the permission belongs to. Changing it replaces the permission.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{objectID()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"subject": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "The Core API resource the rights apply to, e.g. `orders` or `skus`. " +
+				MarkdownDescription: "The Core API resource the rights apply to, in snake_case, e.g. `orders`, `skus` or `line_items`. " +
 					"Changing it replaces the permission.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), singleLine()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), singleLine(), coreResource()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"organization_id": schema.StringAttribute{

@@ -6,7 +6,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -16,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
@@ -72,22 +75,27 @@ func (p *clProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 			"client_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Provisioning API client ID (Dashboard › profile › Provisioning API). Also read from `" + EnvClientID + "`.",
+				Validators:          []validator.String{providerSetting(EnvClientID)},
 			},
 			"client_secret": schema.StringAttribute{
 				Optional:            true,
 				Sensitive:           true,
 				MarkdownDescription: "Provisioning API client secret. Also read from `" + EnvClientSecret + "`.",
+				Validators:          []validator.String{providerSetting(EnvClientSecret)},
 			},
 			"access_token": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
 				MarkdownDescription: "A ready-made access token, instead of `client_id` and `client_secret`. It cannot be " +
 					"refreshed: when it expires, operations fail with 401. Also read from `" + EnvAccessToken + "`.",
+				Validators: []validator.String{providerSetting(EnvAccessToken)},
 			},
 			"api_url": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Base URL of the Provisioning API, without `/api`. Defaults to `" + provisioning.DefaultAPIURL +
-					"`. Also read from `" + EnvAPIURL + "`. Plain `http://` is accepted only for loopback addresses (the simulator).",
+					"`. Also read from `" + EnvAPIURL + "`. Plain `http://` is accepted only for loopback addresses (the simulator). " +
+					"An empty value (here or in the variable) is refused rather than taken for the default.",
+				Validators: []validator.String{baseURL(EnvAPIURL, provisioning.DefaultAPIURL)},
 			},
 			"allow_own_access_removal": schema.BoolAttribute{
 				Optional: true,
@@ -98,7 +106,9 @@ func (p *clProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 			"auth_url": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Base URL of the authentication server, without `/oauth/token`. Defaults to `" +
-					provisioning.DefaultAuthURL + "`. Also read from `" + EnvAuthURL + "`.",
+					provisioning.DefaultAuthURL + "`. Also read from `" + EnvAuthURL + "`. Plain `http://` is accepted only for " +
+					"loopback addresses. An empty value (here or in the variable) is refused rather than taken for the default.",
+				Validators: []validator.String{baseURL(EnvAuthURL, provisioning.DefaultAuthURL)},
 			},
 		},
 	}
@@ -125,6 +135,25 @@ func (p *clProvider) Configure(ctx context.Context, req provider.ConfigureReques
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider setting",
 				"The provider's "+name+" depends on a value that is not known until apply. Set it from a value known at plan time.")
+		}
+	}
+	// Base URLs from the environment are checked as the configuration's are:
+	// an empty or malformed variable must not silently mean production.
+	for _, u := range []struct {
+		name, env, def string
+		configured     types.String
+	}{
+		{"api_url", EnvAPIURL, provisioning.DefaultAPIURL, cfg.APIURL},
+		{"auth_url", EnvAuthURL, provisioning.DefaultAuthURL, cfg.AuthURL},
+	} {
+		if !u.configured.IsNull() {
+			continue
+		}
+		if v, set := os.LookupEnv(u.env); set {
+			if p := baseURLProblem(v); p != "" {
+				resp.Diagnostics.AddAttributeError(path.Root(u.name), "Invalid provider configuration",
+					fmt.Sprintf("%s, which sets %s, must be %s%s: %s. Unset it to use %s.", u.env, u.name, baseURLRule, shownURL(v), p, u.def))
+			}
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -159,6 +188,68 @@ func (p *clProvider) Configure(ctx context.Context, req provider.ConfigureReques
 	resp.ListResourceData = s
 	resp.ActionData = s
 	resp.EphemeralResourceData = s
+}
+
+// baseURLRule is what api_url and auth_url must be (as provisioning.New
+// checks them).
+const baseURLRule = "an absolute https URL (plain http only towards a loopback host: localhost, 127.0.0.1 or ::1), " +
+	"without credentials, query or fragment"
+
+// baseURLProblem says what keeps a base URL from being one ("" when
+// nothing does). The URL itself is never repeated: it may carry secrets.
+func baseURLProblem(raw string) string {
+	if raw == "" {
+		return "it is empty"
+	}
+	if p := urlProblem(raw, true); p != "" {
+		return p
+	}
+	if u, err := url.Parse(raw); err == nil && (u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#")) {
+		return "it has a query (?...) or a fragment (#...)"
+	}
+	return ""
+}
+
+// shownURL is the URL for a message, without its password: ` "https://..."`.
+func shownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || raw == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (got %q)", u.Redacted())
+}
+
+// baseURL checks a configured base URL; an empty one would otherwise mean
+// the default (production).
+func baseURL(env, def string) validator.String {
+	return stringCheck{
+		description: "must be " + baseURLRule,
+		summary:     "Invalid provider configuration",
+		problem: func(at, v string) string {
+			if v == "" {
+				return fmt.Sprintf("Attribute %s is empty. Leave the argument out to use %s (or %s), or give a URL: an "+
+					"empty one is refused rather than taken for production.", at, def, env)
+			}
+			if p := baseURLProblem(v); p != "" {
+				return fmt.Sprintf("Attribute %s must be %s%s: %s.", at, baseURLRule, shownURL(v), p)
+			}
+			return ""
+		},
+	}
+}
+
+// providerSetting refuses an empty credential in the provider block.
+func providerSetting(env string) validator.String {
+	return stringCheck{
+		description: "must not be empty",
+		summary:     "Invalid provider configuration",
+		problem: func(at, v string) string {
+			if v == "" {
+				return fmt.Sprintf("Attribute %s is empty: give it a value, or leave the argument out to read %s.", at, env)
+			}
+			return ""
+		},
+	}
 }
 
 // credentialsProblem explains, in one message, what is missing; "" when the

@@ -256,7 +256,7 @@ func (r *jsonapiResource[M]) writeOnlyFromConfig(ctx context.Context, config tfs
 	diags.Append(r.entity.store(ctx, &planned, plan)...)
 	for name, version := range r.entity.writeOnly {
 		if state != nil {
-			var was, is types.Int64
+			var was, is types.Number
 			diags.Append(state.GetAttribute(ctx, path.Root(version), &was)...)
 			diags.Append(planned.GetAttribute(ctx, path.Root(version), &is)...)
 			if was.Equal(is) {

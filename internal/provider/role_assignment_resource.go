@@ -94,13 +94,13 @@ func (r *roleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"api_credential_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The application (API credential). Changing it replaces the assignment.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{objectID()},
 				PlanModifiers:       replace,
 			},
 			"role_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The role the entities get on the application. Changing it updates every application membership in place.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{objectID()},
 			},
 			"entity_type": schema.StringAttribute{
 				Required:            true,
@@ -112,7 +112,7 @@ func (r *roleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Required:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "The memberships or membership profiles that get the role. Adding an id grants it, removing one revokes it.",
-				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(objectID())},
 			},
 			"filters": filtersAttribute("entities"),
 			"organization_id": schema.StringAttribute{
@@ -120,6 +120,7 @@ func (r *roleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Computed: true,
 				MarkdownDescription: "The application's organization. Read from the application when not set (one extra " +
 					"request at create). Changing it replaces the assignment.",
+				Validators:    []validator.String{objectID()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"application_membership_ids": schema.MapAttribute{

@@ -28,6 +28,10 @@ type roleModel struct {
 	OrganizationID types.String `tfsdk:"organization_id"`
 }
 
+// roleKinds are the kinds of role: the two every organization has, and
+// those made for it.
+var roleKinds = []string{"admin", "read_only", "custom"}
+
 var roleEntity = &entity[roleModel]{
 	name:       "role",
 	apiType:    "roles",
@@ -41,7 +45,8 @@ var roleEntity = &entity[roleModel]{
 	},
 	filters: []filterArg{
 		{name: "organization_id", filter: "organization_id_eq", description: "Only roles of this organization.", key: true},
-		{name: "kind", filter: "kind_eq", description: "Only roles of this kind: `admin`, `read_only` or `custom`.", key: true},
+		{name: "kind", filter: "kind_eq", description: "Only roles of this kind: " + enumList(roleKinds) + ".", key: true,
+			validators: []validator.String{stringvalidator.OneOf(roleKinds...)}},
 		{name: "name", filter: "name_eq", description: "Only roles with exactly this name.", key: true},
 	},
 	forget: "The Provisioning API cannot delete roles. It was removed from the Terraform state and still exists in the organization.",
@@ -60,7 +65,7 @@ var roleEntity = &entity[roleModel]{
 				"organization_id": schema.StringAttribute{
 					Required:            true,
 					MarkdownDescription: "The organization the role belongs to. Changing it replaces the role.",
-					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					Validators:          []validator.String{objectID()},
 					PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				},
 				"kind": schema.StringAttribute{

@@ -51,7 +51,8 @@ func checkString(t *testing.T, v validator.String, at string, good []string, bad
 
 func TestEmailAddressValidator(t *testing.T) {
 	local64 := strings.Repeat("a", 64)
-	longest := local64 + "@" + strings.Repeat("b", 254-64-1-8) + ".example" // 254 characters
+	// 254 characters, in domain labels of at most 63.
+	longest := local64 + "@" + strings.Repeat(strings.Repeat("b", 62)+".", 2) + strings.Repeat("c", 254-64-1-2*63-8) + ".example"
 	if len(longest) != 254 {
 		t.Fatalf("fixture: %d characters", len(longest))
 	}
@@ -66,7 +67,18 @@ func TestEmailAddressValidator(t *testing.T) {
 			"jane@@example.com":       "must be an email address",
 			"jane\x00@example.com":    "must be an email address",
 			"jane\x7f@example.com":    "must be an email address",
+			"<jane@example.com>":      `got "<jane@example.com>": write the address alone, without a name or angle brackets.`,
+			"Jane <jane@example.com>": "must be an email address",
+			"jane@example..com":       "the domain has an empty label",
+			".jane@example.com":       "cannot start or end with a dot",
+			"ja..ne@example.com":      "two dots in a row",
+			"jane@-example.com":       "starts or ends with a hyphen",
+			"jane@exa_mple.com":       `'_' is not allowed in the domain`,
+			"ja(ne)@example.com":      `'(' is not allowed before the @`,
+			"jane@" + strings.Repeat("d", 64) + ".example": "longer than 63 characters",
 		})
+	checkString(t, emailAddress(), "support_email",
+		[]string{"josé@café.example", "o'brien+tag@xn--bcher-kva.example", "user_name@sub-domain.example.co.uk"}, nil)
 }
 
 func TestSecureURLValidators(t *testing.T) {

@@ -104,6 +104,29 @@ func tfBool(r *jsonapi.Resource, name string) types.Bool {
 	return types.BoolNull()
 }
 
+// apiWhole is a whole-number argument (a Number attribute) for the API.
+func apiWhole(v types.Number) any {
+	if v.IsUnknown() {
+		return unknown
+	}
+	if v.IsNull() {
+		return nil
+	}
+	i, _ := v.ValueBigFloat().Int64()
+	return i
+}
+
+// tfWhole reads a whole number of an API object into a Number attribute.
+func tfWhole(r *jsonapi.Resource, name string) types.Number {
+	i := tfInt64(r, name)
+	if i.IsNull() {
+		return types.NumberNull()
+	}
+	return wholeValue(i.ValueInt64())
+}
+
+func wholeValue(i int64) types.Number { return types.NumberValue(new(big.Float).SetInt64(i)) }
+
 func tfInt64(r *jsonapi.Resource, name string) types.Int64 {
 	v, _ := r.Attr(name)
 	switch n := v.(type) {

@@ -4,9 +4,11 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
@@ -24,18 +26,27 @@ type versionModel struct {
 	Who          jsontypes.Normalized `tfsdk:"who"`
 }
 
+// The objects the API keeps versions of, and what a version records.
+var (
+	versionResourceTypes = []string{"memberships", "permissions", "roles"}
+	versionEvents        = []string{"create", "update", "destroy"}
+)
+
 var versionEntity = &entity[versionModel]{
 	name:    "version",
 	apiType: "versions",
 	filters: []filterArg{
-		{name: "resource_type", filter: "resource_type_eq", description: "Only versions of this type of object: `memberships`, `permissions` or `roles`."},
-		{name: "resource_id", filter: "resource_id_eq", description: "Only versions of the object with this id."},
+		{name: "resource_type", filter: "resource_type_eq", description: "Only versions of this type of object: " + enumList(versionResourceTypes) + ".",
+			validators: []validator.String{stringvalidator.OneOf(versionResourceTypes...)}},
+		{name: "resource_id", filter: "resource_id_eq", description: "Only versions of the object with this id.",
+			validators: []validator.String{objectID()}},
 		// The API filters versions by resource_type and resource_id only
 		// (the provisioning SDK's VersionFilter): event is applied to what
 		// the API returns.
-		{name: "event", description: "Only versions of this event: `create`, `update` or `destroy`."},
+		{name: "event", description: "Only versions of this event: " + enumList(versionEvents) + ".",
+			validators: []validator.String{stringvalidator.OneOf(versionEvents...)}},
 		{name: "created_after", filter: "created_at_gt", description: "Only versions recorded after this time (RFC 3339, e.g. `2026-11-01T00:00:00Z`), " +
-			"such as the time of the last apply."},
+			"such as the time of the last apply.", validators: []validator.String{rfc3339()}},
 	},
 	// The attributes, described once; only the data sources use them.
 	schema: func() schema.Schema {
@@ -46,7 +57,7 @@ var versionEntity = &entity[versionModel]{
 			return schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, MarkdownDescription: desc}
 		}
 		return schema.Schema{Attributes: withCommon(map[string]schema.Attribute{
-			"resource_type": computed("The type of the changed object: `memberships`, `permissions` or `roles`."),
+			"resource_type": computed("The type of the changed object: " + enumList(versionResourceTypes) + "."),
 			"resource_id":   computed("The id of the changed object."),
 			"event":         computed("What happened: `create` (roles only), `update` or `destroy`."),
 			"changes": json("The changed attributes as JSON, `{\"attribute\": [old, new]}`. Attributes that cannot be read " +

@@ -20,10 +20,28 @@ import (
 )
 
 // apiPath builds "/api/<seg>/<seg>..." from a slash-separated path, escaping
-// each segment. Empty, "." and ".." segments are refused.
+// each segment. Empty, "." and ".." segments are refused. A segment may
+// arrive escaped (built by Path): it is unescaped first, so that an id's
+// "/" stays inside its segment as %2F rather than splitting it.
 func apiPath(path string) (p, endpoint string, err error) {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i, s := range segs {
+		if segs[i], err = url.PathUnescape(s); err != nil {
+			return "", "", fmt.Errorf("provisioning: invalid path %q: %w", path, err)
+		}
+	}
 	return apiPathSegments(segs...)
+}
+
+// Path joins path segments for GetPath, UpdatePath, Action and List,
+// escaping each: Path("memberships", id, "resend") is one segment per
+// argument whatever the id holds ("a/b" stays one segment, sent as a%2Fb).
+func Path(segments ...string) string {
+	escaped := make([]string, len(segments))
+	for i, s := range segments {
+		escaped[i] = url.PathEscape(s)
+	}
+	return strings.Join(escaped, "/")
 }
 
 func apiPathSegments(segs ...string) (p, endpoint string, err error) {
@@ -170,8 +188,8 @@ func (c *Client) Delete(ctx context.Context, typ, id string) error {
 	return err
 }
 
-// Action calls a 202-style endpoint, e.g. POST "memberships/<id>/resend"
-// (r == nil: empty body) or PATCH "organizations/<id>/transfer_ownership".
+// Action calls a 202-style endpoint, e.g. POST Path("memberships", id, "resend")
+// (r == nil: empty body) or PATCH Path("organizations", id, "transfer_ownership").
 // Any 2xx is success; a body in the answer is ignored.
 func (c *Client) Action(ctx context.Context, method, path string, r *jsonapi.Resource) error {
 	method = strings.ToUpper(method)

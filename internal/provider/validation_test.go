@@ -127,7 +127,7 @@ var badInputs = []badInput{
 
 	// Identity provider URLs: https, plain http only towards loopback.
 	{name: "issuer plain http", typ: "identity_provider", args: map[string]string{"issuer": `"http://sso.acme.example/"`}, at: "issuer",
-		summary: "Invalid URL", message: `Attribute issuer must be an absolute https URL (plain http only towards a loopback host: localhost, 127.0.0.1 or ::1), such as https://login.example.com/path; got "http://sso.acme.example/": it uses plain http towards sso.acme.example, which is not a loopback host.`},
+		summary: "Invalid URL", message: `Attribute issuer must be an absolute https URL (plain http only towards a loopback host: localhost, 127.0.0.1 or ::1), without a query or fragment, such as https://login.example.com/; got "http://sso.acme.example/": it uses plain http towards sso.acme.example, which is not a loopback host.`},
 	{name: "token_url plain http", typ: "identity_provider", args: map[string]string{"token_url": `"http://sso.acme.example/token"`}, at: "token_url",
 		summary: "Invalid URL", message: `Attribute token_url must be an absolute https URL (plain http only towards a loopback host`},
 	{name: "authorize_url plain http to a private address", typ: "identity_provider", args: map[string]string{"authorize_url": `"http://10.0.0.1/authorize"`}, at: "authorize_url",

@@ -448,13 +448,19 @@ type wholeNumber struct {
 }
 
 func (v wholeNumber) Description(context.Context) string {
+	what := "a whole number"
+	if v.unit != "" {
+		what += " of " + v.unit
+	}
 	switch {
 	case v.min != nil && v.max != nil:
-		return fmt.Sprintf("a whole number from %d to %d", *v.min, *v.max)
+		return fmt.Sprintf("%s from %d to %d", what, *v.min, *v.max)
 	case v.min != nil:
-		return fmt.Sprintf("a whole number of at least %d", *v.min)
+		return fmt.Sprintf("%s, at least %d", what, *v.min)
+	case v.max != nil:
+		return fmt.Sprintf("%s, at most %d", what, *v.max)
 	}
-	return "a whole number"
+	return what
 }
 
 func (v wholeNumber) rangeWords() string {
@@ -476,24 +482,21 @@ func (v wholeNumber) ValidateNumber(ctx context.Context, req validator.NumberReq
 		return
 	}
 	f := req.ConfigValue.ValueBigFloat()
-	unit := ""
-	if v.unit != "" {
-		unit = " of " + v.unit
-	}
 	if !f.IsInt() {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid number",
-			fmt.Sprintf("Attribute %s must be %s%s; got %s, which is not a whole number.", req.Path, v.Description(ctx), unit, f.Text('g', -1)))
+			fmt.Sprintf("Attribute %s must be %s; got %s, which is not a whole number.", req.Path, v.Description(ctx), f.Text('g', -1)))
 		return
 	}
 	if (v.min != nil && f.Cmp(new(big.Float).SetInt64(*v.min)) < 0) || (v.max != nil && f.Cmp(new(big.Float).SetInt64(*v.max)) > 0) {
-		// In the words of the framework's int64validator.Between.
+		// In the words of the framework's int64validator.Between, which
+		// this attribute used before it was a Number.
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-			fmt.Sprintf("Attribute %s value must be %s%s, got: %s", req.Path, v.rangeWords(), unit, f.Text('f', -1)))
+			fmt.Sprintf("Attribute %s value must be %s, got: %s", req.Path, v.rangeWords(), f.Text('f', -1)))
 		return
 	}
 	if _, acc := f.Int64(); acc != big.Exact {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid number",
-			fmt.Sprintf("Attribute %s must be %s%s; got %s, which is out of range.", req.Path, v.Description(ctx), unit, f.Text('g', -1)))
+			fmt.Sprintf("Attribute %s must be %s; got %s, which is out of range.", req.Path, v.Description(ctx), f.Text('g', -1)))
 	}
 }
 

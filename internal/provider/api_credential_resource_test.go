@@ -1,14 +1,12 @@
 package provider
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -57,11 +55,10 @@ resource "clprovisioning_api_credential" "test" {
   role_id         = data.clprovisioning_role.read_only.id
   mode            = "live"`)
 	env.test(resource.TestCase{
-		CheckDestroy: func(*terraform.State) error { return gone(env, "api_credentials", &id) },
+		CheckDestroy: env.deleted("api_credentials", &id),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    full,
+				Config: full,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id), capture(addr, "id", &firstID), capture(addr, "client_id", &clientID),
 					resource.TestCheckResourceAttr(addr, "name", "ERP sync"),
@@ -78,16 +75,17 @@ resource "clprovisioning_api_credential" "test" {
 					env.remote("api_credentials", &id, "expires_in", 86400),
 					env.remote("api_credentials", &id, "redirect_uri", "https://erp.example/callback"),
 					// Create is one POST, and no GET of the new credential.
-					env.calls("POST", "/api/api_credentials", 1),
-					// no GET of the new object; one list before the POST finds an
-					// object an interrupted run made (names are not unique in the API)
-					env.calls("GET", "/api/api_credentials/", 0),
-					env.callsTo("GET", "/api/api_credentials", "/api/api_credentials", 1),
+					env.requests(map[string]int{
+						"POST /api/api_credentials*": 1,
+						// no GET of the new object; one list before the POST finds an
+						// object an interrupted run made (names are not unique in the API)
+						"GET /api/api_credentials/*":                    0,
+						"GET /api/api_credentials": 1,
+					}),
 				),
 			},
 			{
-				PreConfig: env.resetLog,
-				Config:    trimmed,
+				Config: trimmed,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					// Removing expires_in plans the kind's default.
@@ -111,9 +109,11 @@ resource "clprovisioning_api_credential" "test" {
 					env.remote("api_credentials", &id, "reference", nil),
 					env.remote("api_credentials", &id, "metadata", nil),
 					// Refresh is one GET; the update one PATCH.
-					env.calls("PATCH", "/api/api_credentials", 1),
-					env.calls("GET", "/api/api_credentials", 1),
-					env.calls("POST", "/api/api_credentials", 0),
+					env.requests(map[string]int{
+						"PATCH /api/api_credentials*": 1,
+						"GET /api/api_credentials*":   1,
+						"POST /api/api_credentials*":  0,
+					}),
 				),
 			},
 			// An import never reads the secret into the state (it cannot
@@ -170,7 +170,7 @@ resource "clprovisioning_api_credential" "test" {
 					capture(addr, "id", &id),
 					resource.TestCheckResourceAttr(addr, "mode", "test"),
 					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
-					func(*terraform.State) error { return gone(env, "api_credentials", &firstID) },
+					env.deleted("api_credentials", &firstID),
 				),
 			},
 			{
@@ -250,7 +250,6 @@ resource "clprovisioning_api_credential" "app" {
 				),
 			},
 			{
-				PreConfig: env.resetLog,
 				Config: app(`custom = true
   role_id = data.clprovisioning_role.admin.id`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -259,8 +258,8 @@ resource "clprovisioning_api_credential" "app" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.admin", "id"),
 					capture("data.clprovisioning_role.admin", "id", &adminID),
-					remoteRel(env, "api_credentials", &id, "role", &adminID),
-					env.calls("PATCH", "/api/api_credentials", 1),
+					env.remoteRelTo("api_credentials", &id, "role", &adminID),
+					env.requests(map[string]int{"PATCH /api/api_credentials*": 1}),
 				),
 			},
 			{
@@ -271,7 +270,7 @@ resource "clprovisioning_api_credential" "app" {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckNoResourceAttr(addr, "role_id"),
-					remoteRel(env, "api_credentials", &id, "role", &none),
+					env.remoteRelTo("api_credentials", &id, "role", &none),
 				),
 			},
 			{
@@ -345,32 +344,6 @@ resource "clprovisioning_api_credential" "bad" {
 			},
 		},
 	})
-}
-
-// gone checks that an object no longer exists remotely.
-func gone(env *testEnv, typ string, id *string) error {
-	if *id == "" {
-		return nil
-	}
-	if env.object(typ, *id) != nil {
-		return fmt.Errorf("%s %s still exists", typ, *id)
-	}
-	return nil
-}
-
-// remoteRel checks the id a to-one relationship of an object points at
-// remotely ("" = none).
-func remoteRel(env *testEnv, typ string, id *string, rel string, want *string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		obj := env.object(typ, *id)
-		if obj == nil {
-			return fmt.Errorf("%s %s not found", typ, *id)
-		}
-		if got := obj.Rel(rel).ID(); got != *want {
-			return fmt.Errorf("%s %s: remote %s = %q, want %q", typ, *id, rel, got, *want)
-		}
-		return nil
-	}
 }
 
 // A kind the provider does not know (a Dashboard app added later) is

@@ -32,7 +32,6 @@ resource "clprovisioning_membership_profile" "test" {
 			ExpectError: regexp.MustCompile(`(?s)test_enabled = true contradicts access_scope = "live_access"`),
 		},
 		{
-			PreConfig: env.resetLog,
 			Config: profile("one", `
   name         = "Support"
   test_enabled = true
@@ -44,17 +43,18 @@ resource "clprovisioning_membership_profile" "test" {
 				resource.TestCheckResourceAttr(addr, "test_enabled", "true"),
 				resource.TestCheckResourceAttr(addr, "metadata.team", "support"),
 				env.remote("membership_profiles", &id, "access_scope", "all_access"),
-				env.calls("POST", "/api/membership_profiles", 1),
-				// no GET of the new object; one list before the POST finds an
-				// object an interrupted run made (names are not unique in the API)
-				env.calls("GET", "/api/membership_profiles/", 0),
-				env.callsTo("GET", "/api/membership_profiles", "/api/membership_profiles", 1),
+				env.requests(map[string]int{
+					"POST /api/membership_profiles*": 1,
+					// no GET of the new object; one list before the POST finds an
+					// object an interrupted run made (names are not unique in the API)
+					"GET /api/membership_profiles/*":                        0,
+					"GET /api/membership_profiles": 1,
+				}),
 			),
 		},
 		{
 			// Renamed in place; dropping test_enabled and metadata resets and clears them.
-			PreConfig: env.resetLog,
-			Config:    profile("one", `name = "Customer support"`),
+			Config: profile("one", `name = "Customer support"`),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 			}},
@@ -65,8 +65,10 @@ resource "clprovisioning_membership_profile" "test" {
 				resource.TestCheckNoResourceAttr(addr, "metadata.%"),
 				env.remote("membership_profiles", &id, "access_scope", "live_access"),
 				env.remote("membership_profiles", &id, "metadata", nil),
-				env.calls("PATCH", "/api/membership_profiles", 1),
-				env.calls("GET", "/api/membership_profiles", 1),
+				env.requests(map[string]int{
+					"PATCH /api/membership_profiles*": 1,
+					"GET /api/membership_profiles*":   1,
+				}),
 			),
 		},
 		{ResourceName: addr, ImportState: true, ImportStateVerify: true},

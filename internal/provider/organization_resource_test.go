@@ -37,8 +37,7 @@ resource "clprovisioning_organization" "test" {
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    full,
+				Config: full,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
 					capture(addr, "id", &firstID),
@@ -52,14 +51,15 @@ resource "clprovisioning_organization" "test" {
 					// organization of a name, and cannot delete one: a run that
 					// lost its state must find it first) and one POST; no GET
 					// of the new object.
-					env.calls("POST", "/api/organizations", 1),
-					env.calls("GET", "/api/organizations", 1),
-					env.calls("POST", "/oauth/token", 1),
+					env.requests(map[string]int{
+						"POST /api/organizations*": 1,
+						"GET /api/organizations*":  1,
+						"POST /oauth/token*":       1,
+					}),
 				),
 			},
 			{
-				PreConfig: env.resetLog,
-				Config:    trimmed,
+				Config: trimmed,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
@@ -72,8 +72,10 @@ resource "clprovisioning_organization" "test" {
 					env.remote("organizations", &id, "metadata", nil),
 					env.remote("organizations", &id, "name", "Acc Brand Renamed"),
 					// Refresh is one GET; the update one PATCH.
-					env.calls("PATCH", "/api/organizations", 1),
-					env.calls("GET", "/api/organizations", 1),
+					env.requests(map[string]int{
+						"PATCH /api/organizations*": 1,
+						"GET /api/organizations*":   1,
+					}),
 				),
 			},
 			{

@@ -35,28 +35,28 @@ resource "clprovisioning_permission" "test" {
 		},
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    perm("orders", `can_read = true`),
+				Config: perm("orders", `can_read = true`),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id), capture(addr, "id", &firstID), capture(addr, "id", &ordersID),
 					resource.TestCheckResourceAttr(addr, "can_read", "true"),
 					resource.TestCheckResourceAttr(addr, "can_create", "false"),
 					resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.org", "id"),
 					resource.TestCheckResourceAttrPair(addr, "role_id", "clprovisioning_role.role", "id"),
-					env.calls("POST", "/api/permissions", 1),
-					env.calls("GET", "/api/permissions", 0),
+					env.requests(map[string]int{
+						"POST /api/permissions*": 1,
+						"GET /api/permissions*":  0,
+					}),
 				),
 			},
 			{
 				// can_read removed: back to its default, false, remotely too.
-				PreConfig: env.resetLog,
-				Config:    perm("orders", `can_create = true`),
+				Config: perm("orders", `can_create = true`),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(addr, "can_create", "true"),
 					resource.TestCheckResourceAttr(addr, "can_read", "false"),
 					env.remote("permissions", &id, "can_read", false),
 					env.remote("permissions", &id, "can_create", true),
-					env.calls("PATCH", "/api/permissions", 1),
+					env.requests(map[string]int{"PATCH /api/permissions*": 1}),
 				),
 			},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},

@@ -30,31 +30,33 @@ resource "clprovisioning_role" "test" {
 	}
 	steps := []resource.TestStep{
 		{
-			PreConfig: env.resetLog,
-			Config:    role("one", "Fulfilment", `reference = "r-1"`),
+			Config: role("one", "Fulfilment", `reference = "r-1"`),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				capture(addr, "id", &id),
 				capture(addr, "id", &firstID),
 				resource.TestCheckResourceAttr(addr, "kind", "custom"),
 				resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.one", "id"),
-				env.calls("POST", "/api/roles", 1),
-				// no GET of the new object; one list before the POST finds an
-				// object an interrupted run made (names are not unique in the API)
-				env.calls("GET", "/api/roles/", 0),
-				env.callsTo("GET", "/api/roles", "/api/roles", 1),
+				env.requests(map[string]int{
+					"POST /api/roles*": 1,
+					// no GET of the new object; one list before the POST finds an
+					// object an interrupted run made (names are not unique in the API)
+					"GET /api/roles/*":          0,
+					"GET /api/roles": 1,
+				}),
 			),
 		},
 		{
-			PreConfig: env.resetLog,
-			Config:    role("one", "Fulfilment team", ""),
+			Config: role("one", "Fulfilment team", ""),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 			}},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr(addr, "name", "Fulfilment team"),
 				env.remote("roles", &id, "reference", nil),
-				env.calls("PATCH", "/api/roles", 1),
-				env.calls("GET", "/api/roles", 1),
+				env.requests(map[string]int{
+					"PATCH /api/roles*": 1,
+					"GET /api/roles*":   1,
+				}),
 			),
 		},
 		{ResourceName: addr, ImportState: true, ImportStateVerify: true},

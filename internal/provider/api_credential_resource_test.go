@@ -79,8 +79,8 @@ resource "clprovisioning_api_credential" "test" {
 						"POST /api/api_credentials*": 1,
 						// no GET of the new object; one list before the POST finds an
 						// object an interrupted run made (names are not unique in the API)
-						"GET /api/api_credentials/*":                    0,
-						"GET /api/api_credentials": 1,
+						"GET /api/api_credentials/*": 0,
+						"GET /api/api_credentials":   1,
 					}),
 				),
 			},

@@ -47,8 +47,8 @@ resource "clprovisioning_membership_profile" "test" {
 					"POST /api/membership_profiles*": 1,
 					// no GET of the new object; one list before the POST finds an
 					// object an interrupted run made (names are not unique in the API)
-					"GET /api/membership_profiles/*":                        0,
-					"GET /api/membership_profiles": 1,
+					"GET /api/membership_profiles/*": 0,
+					"GET /api/membership_profiles":   1,
 				}),
 			),
 		},

@@ -40,8 +40,8 @@ resource "clprovisioning_role" "test" {
 					"POST /api/roles*": 1,
 					// no GET of the new object; one list before the POST finds an
 					// object an interrupted run made (names are not unique in the API)
-					"GET /api/roles/*":          0,
-					"GET /api/roles": 1,
+					"GET /api/roles/*": 0,
+					"GET /api/roles":   1,
 				}),
 			),
 		},

@@ -4,9 +4,11 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -28,7 +30,8 @@ data "clprovisioning_role" "read_only" {
 func TestAccAPICredential(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_api_credential.test"
-	var id, firstID, clientID string
+	var id, clientID string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	cred := func(body string) string {
 		return env.config("%s", apiCredentialOrgs+`
 resource "clprovisioning_api_credential" "test" {
@@ -58,9 +61,10 @@ resource "clprovisioning_api_credential" "test" {
 		CheckDestroy: env.deleted("api_credentials", &id),
 		Steps: []resource.TestStep{
 			{
-				Config: full,
+				Config:            full,
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					capture(addr, "id", &id), capture(addr, "id", &firstID), capture(addr, "client_id", &clientID),
+					capture(addr, "id", &id), capture(addr, "client_id", &clientID),
 					resource.TestCheckResourceAttr(addr, "name", "ERP sync"),
 					resource.TestCheckResourceAttr(addr, "kind", "integration"),
 					resource.TestCheckResourceAttr(addr, "mode", "live"),
@@ -149,14 +153,13 @@ resource "clprovisioning_api_credential" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 				),
 			},
 			{
 				// mode is create-only: changing it replaces the credential.
-				PreConfig: func() { firstID = id },
 				Config: cred(`
   organization_id = clprovisioning_organization.org.id
   name            = "ERP sync (read only)"
@@ -166,17 +169,16 @@ resource "clprovisioning_api_credential" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
+					env.deleted("api_credentials", &id), // the replaced one: id is captured below
 					capture(addr, "id", &id),
 					resource.TestCheckResourceAttr(addr, "mode", "test"),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
-					env.deleted("api_credentials", &firstID),
 				),
 			},
 			{
 				// So is kind; a sales channel has no role, no secret and
 				// tokens that last 14400 seconds by default.
-				PreConfig: func() { firstID = id },
 				Config: cred(`
   organization_id = clprovisioning_organization.org.id
   name            = "Storefront"
@@ -186,9 +188,9 @@ resource "clprovisioning_api_credential" "test" {
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(14400)),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 					resource.TestCheckResourceAttr(addr, "kind", "sales_channel"),
 					resource.TestCheckResourceAttr(addr, "confidential", "false"),
 					// A sales channel has a secret too (for the JWT bearer
@@ -201,8 +203,7 @@ resource "clprovisioning_api_credential" "test" {
 			},
 			{
 				// So is the organization.
-				SkipFunc:  env.withoutSim, // the real API's tests have one organization
-				PreConfig: func() { firstID = id },
+				SkipFunc: env.withoutSim, // the real API's tests have one organization
 				Config: cred(`
   organization_id = clprovisioning_organization.other.id
   name            = "Storefront"
@@ -211,9 +212,9 @@ resource "clprovisioning_api_credential" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 					resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.other", "id"),
 				),
 			},

@@ -4,8 +4,11 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // applicationMembershipSetting is an organization with a Dashboard app, a
@@ -45,7 +48,9 @@ resource "clprovisioning_membership_profile" "support" {
 func TestAccApplicationMembership(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_application_membership.test"
-	var id, firstID string
+	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	keptID := statecheck.CompareValue(compare.ValuesSame())
 	am := func(body string) string {
 		return env.config("%s", applicationMembershipSetting+`
 resource "clprovisioning_application_membership" "test" {
@@ -78,9 +83,10 @@ resource "clprovisioning_application_membership" "test" {
 		CheckDestroy: env.deleted("application_memberships", &id),
 		Steps: []resource.TestStep{
 			{
-				Config: full,
+				Config:            full,
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					capture(addr, "id", &id), capture(addr, "id", &firstID),
+					capture(addr, "id", &id),
 					resource.TestCheckResourceAttrPair(addr, "membership_id", "clprovisioning_membership.ada", "id"),
 					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.admin", "id"),
 					resource.TestCheckResourceAttrPair(addr, "api_credential_id", "clprovisioning_api_credential.orders", "id"),
@@ -162,15 +168,14 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 				),
 			},
 			{
 				// From a person to a profile: membership_id is create-only,
 				// so the application membership is replaced.
-				PreConfig: func() { firstID = id },
 				Config: am(`
   membership_profile_id = clprovisioning_membership_profile.warehouse.id
   role_id               = data.clprovisioning_role.read_only.id
@@ -178,17 +183,19 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(addr, tfjsonpath.New("id")),
+					keptID.AddStateValue(addr, tfjsonpath.New("id")),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
+					env.deleted("application_memberships", &id), // the replaced one: id is captured below
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 					resource.TestCheckNoResourceAttr(addr, "membership_id"),
 					resource.TestCheckResourceAttrPair(addr, "membership_profile_id", "clprovisioning_membership_profile.warehouse", "id"),
-					env.deleted("application_memberships", &firstID),
 				),
 			},
 			{
 				// Another profile: an update in place.
-				PreConfig: func() { firstID = id },
 				Config: am(`
   membership_profile_id = clprovisioning_membership_profile.support.id
   role_id               = data.clprovisioning_role.read_only.id
@@ -196,10 +203,8 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr(addr, "id", &firstID),
-					resource.TestCheckResourceAttrPair(addr, "membership_profile_id", "clprovisioning_membership_profile.support", "id"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{keptID.AddStateValue(addr, tfjsonpath.New("id"))},
+				Check:             resource.TestCheckResourceAttrPair(addr, "membership_profile_id", "clprovisioning_membership_profile.support", "id"),
 			},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
 			// A plan with an import block must be a no-op: the imported state

@@ -10,9 +10,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -67,7 +69,8 @@ resource "clprovisioning_identity_provider" "test" {
 func TestAccIdentityProvider(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_identity_provider.test"
-	var id, firstID, txt string
+	var id, txt string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	full := identityProvider(env, "secret-one-1111", `["b.acme.example", "a.acme.example"]`,
 		`organization = "org_76gsfs5gd"
   reference    = "idp-1"`)
@@ -78,9 +81,10 @@ func TestAccIdentityProvider(t *testing.T) {
 		CheckDestroy: env.deleted("identity_providers", &id),
 		Steps: []resource.TestStep{
 			{
-				Config: full,
+				Config:            full,
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					capture(addr, "id", &id), capture(addr, "id", &firstID), capture(addr, "txt_record", &txt),
+					capture(addr, "id", &id), capture(addr, "txt_record", &txt),
 					resource.TestCheckResourceAttr(addr, "enabled", "true"),
 					resource.TestCheckResourceAttr(addr, "status", "pending"),
 					resource.TestCheckResourceAttr(addr, "client_secret", "secret-one-1111"),
@@ -186,9 +190,9 @@ func TestAccIdentityProvider(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 				),
 			},
 		},

@@ -4,14 +4,18 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 func TestAccMembershipProfile(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_membership_profile.test"
-	var id, firstID string
+	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	profile := func(org, body string) string {
 		return env.config(`
 resource "clprovisioning_organization" "one" { name = "Profile Org One" }
@@ -36,9 +40,9 @@ resource "clprovisioning_membership_profile" "test" {
   name         = "Support"
   test_enabled = true
   metadata     = { team = "support" }`),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				capture(addr, "id", &id),
-				capture(addr, "id", &firstID),
 				resource.TestCheckResourceAttr(addr, "access_scope", "all_access"),
 				resource.TestCheckResourceAttr(addr, "test_enabled", "true"),
 				resource.TestCheckResourceAttr(addr, "metadata.team", "support"),
@@ -94,7 +98,7 @@ resource "clprovisioning_membership_profile" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 			}},
-			Check: resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{
 			SkipFunc: env.withoutSim, // the real API's tests have one organization

@@ -4,9 +4,11 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -37,7 +39,8 @@ resource "clprovisioning_membership_profile" "test" {
 func TestAccMembership(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_membership.test"
-	var id, firstID string
+	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	member := func(email, body string) string {
 		return env.config(membershipOrg+`
 resource "clprovisioning_membership" "test" {
@@ -49,10 +52,10 @@ resource "clprovisioning_membership" "test" {
 	}
 	steps := []resource.TestStep{
 		{
-			Config: member("ada@example.com", `role_id = data.clprovisioning_role.read_only.id`),
+			Config:            member("ada@example.com", `role_id = data.clprovisioning_role.read_only.id`),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				capture(addr, "id", &id),
-				capture(addr, "id", &firstID),
 				resource.TestCheckResourceAttr(addr, "status", "pending"),
 				resource.TestCheckResourceAttr(addr, "owner", "false"),
 				resource.TestCheckResourceAttr(addr, "access_scope", "live_access"),
@@ -150,7 +153,7 @@ resource "clprovisioning_membership" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 			}},
-			Check: resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{
 			Config: member("grace@example.com", `role_id = data.clprovisioning_role.admin.id`),

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -13,7 +12,7 @@ func TestAccOrganization(t *testing.T) {
 	env := newTestEnv(t)
 	env.needSim("creates and renames organizations, which the API cannot delete")
 	const addr = "clprovisioning_organization.test"
-	var id, firstID string
+	var id string
 
 	full := env.config(`
 resource "clprovisioning_organization" "test" {
@@ -40,7 +39,6 @@ resource "clprovisioning_organization" "test" {
 				Config: full,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					capture(addr, "id", &firstID),
 					resource.TestCheckResourceAttr(addr, "name", "Acc Brand"),
 					resource.TestCheckResourceAttr(addr, "region", "eu-west-1"),
 					resource.TestCheckResourceAttrSet(addr, "slug"),
@@ -177,14 +175,4 @@ data "clprovisioning_organization" "none" { name = "No Such Org" }
 			},
 		},
 	})
-}
-
-// notEqual checks that an attribute differs from a captured value.
-func notEqual(prev *string) func(string) error {
-	return func(v string) error {
-		if v == *prev {
-			return fmt.Errorf("expected a new value, still %q", v)
-		}
-		return nil
-	}
 }

@@ -4,8 +4,11 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/simulator"
 )
@@ -14,7 +17,9 @@ func TestAccRole(t *testing.T) {
 	env := newTestEnv(t)
 	env.needSim("creates custom roles, which the API cannot delete")
 	const addr = "clprovisioning_role.test"
-	var id, firstID string
+	var id string // for changes behind Terraform's back
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	orgs := `
 resource "clprovisioning_organization" "one" { name = "Role Org One" }
 resource "clprovisioning_organization" "two" { name = "Role Org Two" }
@@ -33,7 +38,6 @@ resource "clprovisioning_role" "test" {
 			Config: role("one", "Fulfilment", `reference = "r-1"`),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				capture(addr, "id", &id),
-				capture(addr, "id", &firstID),
 				resource.TestCheckResourceAttr(addr, "kind", "custom"),
 				resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.one", "id"),
 				env.requests(map[string]int{
@@ -44,6 +48,10 @@ resource "clprovisioning_role" "test" {
 					"GET /api/roles":   1,
 				}),
 			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameID.AddStateValue(addr, tfjsonpath.New("id")),
+				newID.AddStateValue(addr, tfjsonpath.New("id")),
+			},
 		},
 		{
 			Config: role("one", "Fulfilment team", ""),
@@ -58,6 +66,7 @@ resource "clprovisioning_role" "test" {
 					"GET /api/roles*":   1,
 				}),
 			),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{ResourceName: addr, ImportState: true, ImportStateVerify: true},
 		// A plan with an import block must be a no-op: the imported state
@@ -69,7 +78,8 @@ resource "clprovisioning_role" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 			}},
-			Check: env.remote("roles", &id, "name", "Fulfilment team"),
+			Check:             env.remote("roles", &id, "name", "Fulfilment team"),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{
 			PreConfig: func() { env.remove("roles", id) },
@@ -78,7 +88,7 @@ resource "clprovisioning_role" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 			}},
-			Check: resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{
 			// Moving the role to another organization replaces it.
@@ -86,7 +96,8 @@ resource "clprovisioning_role" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 			}},
-			Check: resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.two", "id"),
+			Check:             resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.two", "id"),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 	}
 	env.test(resource.TestCase{Steps: steps})

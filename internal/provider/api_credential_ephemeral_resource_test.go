@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -123,12 +124,12 @@ resource "echo" "test" {}
 		}
 		return nil
 	}
-	factories := env.factories()
-	factories["echo"] = echoprovider.NewProviderServer()
-	resource.ParallelTest(t, resource.TestCase{
+	env.test(resource.TestCase{
 		// Ephemeral resources: Terraform 1.10 and later.
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: factories,
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"echo": echoprovider.NewProviderServer(),
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: config("store_client_secret = false"),

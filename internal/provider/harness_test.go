@@ -138,7 +138,9 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 // test runs a terraform-plugin-testing case in this environment.
 func (e *testEnv) test(c resource.TestCase) {
 	e.t.Helper()
-	c.ProtoV6ProviderFactories = e.factories()
+	factories := e.factories()
+	maps.Copy(factories, c.ProtoV6ProviderFactories) // providers a test brings along (echo)
+	c.ProtoV6ProviderFactories = factories
 	if e.sim == nil {
 		// One at a time: the tests share the organization.
 		resource.Test(e.t, e.realCase(c))

@@ -30,8 +30,9 @@ data "clprovisioning_role" "read_only" {
 func TestAccAPICredential(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_api_credential.test"
-	var id, clientID string
+	var id string
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	sameClientID := statecheck.CompareValue(compare.ValuesSame())
 	cred := func(body string) string {
 		return env.config("%s", apiCredentialOrgs+`
 resource "clprovisioning_api_credential" "test" {
@@ -61,10 +62,13 @@ resource "clprovisioning_api_credential" "test" {
 		CheckDestroy: env.deleted("api_credentials", &id),
 		Steps: []resource.TestStep{
 			{
-				Config:            full,
-				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
+				Config: full,
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(addr, tfjsonpath.New("id")),
+					sameClientID.AddStateValue(addr, tfjsonpath.New("client_id")),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					capture(addr, "id", &id), capture(addr, "client_id", &clientID),
+					capture(addr, "id", &id),
 					resource.TestCheckResourceAttr(addr, "name", "ERP sync"),
 					resource.TestCheckResourceAttr(addr, "kind", "integration"),
 					resource.TestCheckResourceAttr(addr, "mode", "live"),
@@ -99,6 +103,7 @@ resource "clprovisioning_api_credential" "test" {
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("confidential"), knownvalue.Bool(true)),
 				},
 				},
+				ConfigStateChecks: []statecheck.StateCheck{sameClientID.AddStateValue(addr, tfjsonpath.New("client_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(addr, "name", "ERP sync (read only)"),
 					resource.TestCheckResourceAttr(addr, "expires_in", "7200"),
@@ -106,7 +111,6 @@ resource "clprovisioning_api_credential" "test" {
 					resource.TestCheckNoResourceAttr(addr, "reference"),
 					resource.TestCheckNoResourceAttr(addr, "metadata.%"),
 					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.read_only", "id"),
-					resource.TestCheckResourceAttrPtr(addr, "client_id", &clientID),
 					env.remote("api_credentials", &id, "name", "ERP sync (read only)"),
 					env.remote("api_credentials", &id, "expires_in", 7200),
 					env.remote("api_credentials", &id, "redirect_uri", nil),

@@ -1,14 +1,14 @@
 package provider
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -30,7 +30,9 @@ data "clprovisioning_role" "read_only" {
 func TestAccAPICredential(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_api_credential.test"
-	var id, firstID, clientID string
+	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	sameClientID := statecheck.CompareValue(compare.ValuesSame())
 	cred := func(body string) string {
 		return env.config("%s", apiCredentialOrgs+`
 resource "clprovisioning_api_credential" "test" {
@@ -57,13 +59,16 @@ resource "clprovisioning_api_credential" "test" {
   role_id         = data.clprovisioning_role.read_only.id
   mode            = "live"`)
 	env.test(resource.TestCase{
-		CheckDestroy: func(*terraform.State) error { return gone(env, "api_credentials", &id) },
+		CheckDestroy: env.deleted("api_credentials", &id),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    full,
+				Config: full,
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(addr, tfjsonpath.New("id")),
+					sameClientID.AddStateValue(addr, tfjsonpath.New("client_id")),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					capture(addr, "id", &id), capture(addr, "id", &firstID), capture(addr, "client_id", &clientID),
+					capture(addr, "id", &id),
 					resource.TestCheckResourceAttr(addr, "name", "ERP sync"),
 					resource.TestCheckResourceAttr(addr, "kind", "integration"),
 					resource.TestCheckResourceAttr(addr, "mode", "live"),
@@ -78,16 +83,17 @@ resource "clprovisioning_api_credential" "test" {
 					env.remote("api_credentials", &id, "expires_in", 86400),
 					env.remote("api_credentials", &id, "redirect_uri", "https://erp.example/callback"),
 					// Create is one POST, and no GET of the new credential.
-					env.calls("POST", "/api/api_credentials", 1),
-					// no GET of the new object; one list before the POST finds an
-					// object an interrupted run made (names are not unique in the API)
-					env.calls("GET", "/api/api_credentials/", 0),
-					env.callsTo("GET", "/api/api_credentials", "/api/api_credentials", 1),
+					env.requests(map[string]int{
+						"POST /api/api_credentials*": 1,
+						// no GET of the new object; one list before the POST finds an
+						// object an interrupted run made (names are not unique in the API)
+						"GET /api/api_credentials/*": 0,
+						"GET /api/api_credentials":   1,
+					}),
 				),
 			},
 			{
-				PreConfig: env.resetLog,
-				Config:    trimmed,
+				Config: trimmed,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					// Removing expires_in plans the kind's default.
@@ -97,6 +103,7 @@ resource "clprovisioning_api_credential" "test" {
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("confidential"), knownvalue.Bool(true)),
 				},
 				},
+				ConfigStateChecks: []statecheck.StateCheck{sameClientID.AddStateValue(addr, tfjsonpath.New("client_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(addr, "name", "ERP sync (read only)"),
 					resource.TestCheckResourceAttr(addr, "expires_in", "7200"),
@@ -104,16 +111,17 @@ resource "clprovisioning_api_credential" "test" {
 					resource.TestCheckNoResourceAttr(addr, "reference"),
 					resource.TestCheckNoResourceAttr(addr, "metadata.%"),
 					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.read_only", "id"),
-					resource.TestCheckResourceAttrPtr(addr, "client_id", &clientID),
 					env.remote("api_credentials", &id, "name", "ERP sync (read only)"),
 					env.remote("api_credentials", &id, "expires_in", 7200),
 					env.remote("api_credentials", &id, "redirect_uri", nil),
 					env.remote("api_credentials", &id, "reference", nil),
 					env.remote("api_credentials", &id, "metadata", nil),
 					// Refresh is one GET; the update one PATCH.
-					env.calls("PATCH", "/api/api_credentials", 1),
-					env.calls("GET", "/api/api_credentials", 1),
-					env.calls("POST", "/api/api_credentials", 0),
+					env.requests(map[string]int{
+						"PATCH /api/api_credentials*": 1,
+						"GET /api/api_credentials*":   1,
+						"POST /api/api_credentials*":  0,
+					}),
 				),
 			},
 			// An import never reads the secret into the state (it cannot
@@ -149,14 +157,13 @@ resource "clprovisioning_api_credential" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 				),
 			},
 			{
 				// mode is create-only: changing it replaces the credential.
-				PreConfig: func() { firstID = id },
 				Config: cred(`
   organization_id = clprovisioning_organization.org.id
   name            = "ERP sync (read only)"
@@ -166,17 +173,16 @@ resource "clprovisioning_api_credential" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
+					env.deleted("api_credentials", &id), // the replaced one: id is captured below
 					capture(addr, "id", &id),
 					resource.TestCheckResourceAttr(addr, "mode", "test"),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
-					func(*terraform.State) error { return gone(env, "api_credentials", &firstID) },
 				),
 			},
 			{
 				// So is kind; a sales channel has no role, no secret and
 				// tokens that last 14400 seconds by default.
-				PreConfig: func() { firstID = id },
 				Config: cred(`
   organization_id = clprovisioning_organization.org.id
   name            = "Storefront"
@@ -186,9 +192,9 @@ resource "clprovisioning_api_credential" "test" {
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(14400)),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 					resource.TestCheckResourceAttr(addr, "kind", "sales_channel"),
 					resource.TestCheckResourceAttr(addr, "confidential", "false"),
 					// A sales channel has a secret too (for the JWT bearer
@@ -201,8 +207,7 @@ resource "clprovisioning_api_credential" "test" {
 			},
 			{
 				// So is the organization.
-				SkipFunc:  env.withoutSim, // the real API's tests have one organization
-				PreConfig: func() { firstID = id },
+				SkipFunc: env.withoutSim, // the real API's tests have one organization
 				Config: cred(`
   organization_id = clprovisioning_organization.other.id
   name            = "Storefront"
@@ -211,9 +216,9 @@ resource "clprovisioning_api_credential" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 					resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.other", "id"),
 				),
 			},
@@ -250,7 +255,6 @@ resource "clprovisioning_api_credential" "app" {
 				),
 			},
 			{
-				PreConfig: env.resetLog,
 				Config: app(`custom = true
   role_id = data.clprovisioning_role.admin.id`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -259,8 +263,8 @@ resource "clprovisioning_api_credential" "app" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.admin", "id"),
 					capture("data.clprovisioning_role.admin", "id", &adminID),
-					remoteRel(env, "api_credentials", &id, "role", &adminID),
-					env.calls("PATCH", "/api/api_credentials", 1),
+					env.remoteRelTo("api_credentials", &id, "role", &adminID),
+					env.requests(map[string]int{"PATCH /api/api_credentials*": 1}),
 				),
 			},
 			{
@@ -271,7 +275,7 @@ resource "clprovisioning_api_credential" "app" {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckNoResourceAttr(addr, "role_id"),
-					remoteRel(env, "api_credentials", &id, "role", &none),
+					env.remoteRelTo("api_credentials", &id, "role", &none),
 				),
 			},
 			{
@@ -345,32 +349,6 @@ resource "clprovisioning_api_credential" "bad" {
 			},
 		},
 	})
-}
-
-// gone checks that an object no longer exists remotely.
-func gone(env *testEnv, typ string, id *string) error {
-	if *id == "" {
-		return nil
-	}
-	if env.object(typ, *id) != nil {
-		return fmt.Errorf("%s %s still exists", typ, *id)
-	}
-	return nil
-}
-
-// remoteRel checks the id a to-one relationship of an object points at
-// remotely ("" = none).
-func remoteRel(env *testEnv, typ string, id *string, rel string, want *string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		obj := env.object(typ, *id)
-		if obj == nil {
-			return fmt.Errorf("%s %s not found", typ, *id)
-		}
-		if got := obj.Rel(rel).ID(); got != *want {
-			return fmt.Errorf("%s %s: remote %s = %q, want %q", typ, *id, rel, got, *want)
-		}
-		return nil
-	}
 }
 
 // A kind the provider does not know (a Dashboard app added later) is

@@ -1,14 +1,14 @@
 package provider
 
 import (
-	"encoding/json"
-	"fmt"
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // applicationMembershipSetting is an organization with a Dashboard app, a
@@ -48,7 +48,9 @@ resource "clprovisioning_membership_profile" "support" {
 func TestAccApplicationMembership(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_application_membership.test"
-	var id, firstID string
+	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	keptID := statecheck.CompareValue(compare.ValuesSame())
 	am := func(body string) string {
 		return env.config("%s", applicationMembershipSetting+`
 resource "clprovisioning_application_membership" "test" {
@@ -78,13 +80,13 @@ resource "clprovisioning_application_membership" "test" {
   membership_id = clprovisioning_membership.ada.id
   role_id       = data.clprovisioning_role.read_only.id`)
 	env.test(resource.TestCase{
-		CheckDestroy: func(*terraform.State) error { return gone(env, "application_memberships", &id) },
+		CheckDestroy: env.deleted("application_memberships", &id),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    full,
+				Config:            full,
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					capture(addr, "id", &id), capture(addr, "id", &firstID),
+					capture(addr, "id", &id),
 					resource.TestCheckResourceAttrPair(addr, "membership_id", "clprovisioning_membership.ada", "id"),
 					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.admin", "id"),
 					resource.TestCheckResourceAttrPair(addr, "api_credential_id", "clprovisioning_api_credential.orders", "id"),
@@ -93,26 +95,29 @@ resource "clprovisioning_application_membership" "test" {
 					resource.TestCheckResourceAttr(addr, "filters.market_id_in.#", "2"),
 					resource.TestCheckResourceAttr(addr, "filters.market_id_in.0", "202"),
 					resource.TestCheckResourceAttr(addr, "filters.status_eq", "placed"),
-					remoteFilters(env, &id, `{"market_id_in":[202,203],"status_eq":"placed"}`),
+					env.remoteFilters(&id, `{"market_id_in":[202,203],"status_eq":"placed"}`),
 					// Create is one POST, and no GET of the new object.
-					env.calls("POST", "/api/application_memberships", 1),
-					env.calls("GET", "/api/application_memberships", 0),
+					env.requests(map[string]int{
+						"POST /api/application_memberships*": 1,
+						"GET /api/application_memberships*":  0,
+					}),
 				),
 			},
 			{
-				PreConfig: env.resetLog,
-				Config:    updated,
+				Config: updated,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.read_only", "id"),
 					resource.TestCheckNoResourceAttr(addr, "reference"),
-					remoteFilters(env, &id, `{"market_id_in":[204],"number_start":"BB","status_eq":"placed"}`),
+					env.remoteFilters(&id, `{"market_id_in":[204],"number_start":"BB","status_eq":"placed"}`),
 					env.remote("application_memberships", &id, "reference", nil),
 					// Refresh is one GET; the update one PATCH.
-					env.calls("PATCH", "/api/application_memberships", 1),
-					env.calls("GET", "/api/application_memberships", 1),
+					env.requests(map[string]int{
+						"PATCH /api/application_memberships*": 1,
+						"GET /api/application_memberships*":   1,
+					}),
 				),
 			},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
@@ -143,7 +148,7 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: remoteFilters(env, &id, `{"market_id_in":[204],"number_start":"BB","status_eq":"placed"}`),
+				Check: env.remoteFilters(&id, `{"market_id_in":[204],"number_start":"BB","status_eq":"placed"}`),
 			},
 			{
 				// filters removed: cleared remotely.
@@ -163,15 +168,14 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 				),
 			},
 			{
 				// From a person to a profile: membership_id is create-only,
 				// so the application membership is replaced.
-				PreConfig: func() { firstID = id },
 				Config: am(`
   membership_profile_id = clprovisioning_membership_profile.warehouse.id
   role_id               = data.clprovisioning_role.read_only.id
@@ -179,17 +183,19 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(addr, tfjsonpath.New("id")),
+					keptID.AddStateValue(addr, tfjsonpath.New("id")),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
+					env.deleted("application_memberships", &id), // the replaced one: id is captured below
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 					resource.TestCheckNoResourceAttr(addr, "membership_id"),
 					resource.TestCheckResourceAttrPair(addr, "membership_profile_id", "clprovisioning_membership_profile.warehouse", "id"),
-					func(*terraform.State) error { return gone(env, "application_memberships", &firstID) },
 				),
 			},
 			{
 				// Another profile: an update in place.
-				PreConfig: func() { firstID = id },
 				Config: am(`
   membership_profile_id = clprovisioning_membership_profile.support.id
   role_id               = data.clprovisioning_role.read_only.id
@@ -197,10 +203,8 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr(addr, "id", &firstID),
-					resource.TestCheckResourceAttrPair(addr, "membership_profile_id", "clprovisioning_membership_profile.support", "id"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{keptID.AddStateValue(addr, tfjsonpath.New("id"))},
+				Check:             resource.TestCheckResourceAttrPair(addr, "membership_profile_id", "clprovisioning_membership_profile.support", "id"),
 			},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
 			// A plan with an import block must be a no-op: the imported state
@@ -257,21 +261,4 @@ resource "clprovisioning_application_membership" "bad" {
 			},
 		},
 	})
-}
-
-// remoteFilters checks an application membership's filters as the API
-// holds them, as JSON.
-func remoteFilters(env *testEnv, id *string, want string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		obj := env.object("application_memberships", *id)
-		if obj == nil {
-			return fmt.Errorf("application membership %s not found", *id)
-		}
-		got, _ := obj.Attr("filters")
-		b, _ := json.Marshal(got)
-		if string(b) != want {
-			return fmt.Errorf("application membership %s: remote filters = %s, want %s", *id, b, want)
-		}
-		return nil
-	}
 }

@@ -111,9 +111,11 @@ resource "clprovisioning_membership" "m" {
 			capture("clprovisioning_membership_profile.p", "id", &profileID),
 			capture("clprovisioning_membership.m", "id", &membershipID),
 			// each lost create: 1 POST, and 1 list to find what it made
-			env.calls("POST", "/api/membership_profiles", 1),
-			env.calls("POST", "/api/memberships", 1),
-			env.calls("POST", "/api/roles", 2),
+			env.requests(map[string]int{
+				"POST /api/membership_profiles*": 1,
+				"POST /api/memberships*":         1,
+				"POST /api/roles*":               2,
+			}),
 			env.exactlyWhatStateKnows,
 		),
 	}}})
@@ -175,7 +177,6 @@ func TestAccRateLimitsAreKept(t *testing.T) {
 	env := newTestEnv(t, func(o *simulator.Options) { o.RateLimits = true })
 	env.needSim()
 	env.test(resource.TestCase{Steps: []resource.TestStep{{
-		PreConfig: env.resetLog,
 		Config: env.config(`
 resource "clprovisioning_organization" "org" { name = "Busy Org" }
 resource "clprovisioning_membership_profile" "many" {
@@ -185,7 +186,7 @@ resource "clprovisioning_membership_profile" "many" {
 }
 `),
 		Check: resource.ComposeAggregateTestCheckFunc(
-			env.calls("POST", "/api/membership_profiles", 60),
+			env.requests(map[string]int{"POST /api/membership_profiles*": 60}),
 			func(*terraform.State) error {
 				for _, r := range env.sim.Requests() {
 					if r.Status == 429 {

@@ -36,7 +36,7 @@ resource "clprovisioning_application_membership" "test" {
 				Config: first,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					remoteFilters(env, &id,
+					env.remoteFilters(&id,
 						`{"market_id_in":[202,203],"status_eq":"placed","total_amount_cents_gt":1000}`),
 				),
 			},
@@ -49,23 +49,21 @@ resource "clprovisioning_application_membership" "test" {
 			{
 				// Applied anyway: nothing is sent, and the state keeps the
 				// form it had, so the plan after it is empty too.
-				PreConfig: env.resetLog,
-				Config:    am(`filters = { market_id_in = ["203", 202], status_eq = "placed", total_amount_cents_gt = "1000" }`),
+				Config: am(`filters = { market_id_in = ["203", 202], status_eq = "placed", total_amount_cents_gt = "1000" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
-				Check: env.calls("PATCH", "/api/application_memberships", 0),
+				Check: env.requests(map[string]int{"PATCH /api/application_memberships*": 0}),
 			},
 			{
 				// A real change: an _in value replaced.
-				PreConfig: env.resetLog,
-				Config:    am(`filters = { market_id_in = [203, 204], status_eq = "placed", total_amount_cents_gt = 1000 }`),
+				Config: am(`filters = { market_id_in = [203, 204], status_eq = "placed", total_amount_cents_gt = 1000 }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					env.calls("PATCH", "/api/application_memberships", 1),
-					remoteFilters(env, &id,
+					env.requests(map[string]int{"PATCH /api/application_memberships*": 1}),
+					env.remoteFilters(&id,
 						`{"market_id_in":[203,204],"status_eq":"placed","total_amount_cents_gt":1000}`),
 				),
 			},
@@ -75,7 +73,7 @@ resource "clprovisioning_application_membership" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: remoteFilters(env, &id,
+				Check: env.remoteFilters(&id,
 					`{"market_id_in":[203,204],"status_eq":"placed","total_amount_cents_gt":1000.5}`),
 			},
 			{
@@ -119,25 +117,23 @@ resource "clprovisioning_role_assignment" "test" {
 			{Config: assignment(`filters = { market_id_in = [203, 202], status_eq = "placed" }`), PlanOnly: true},
 			{Config: assignment(`filters = { status_eq = "placed", market_id_in = ["202", "203"] }`), PlanOnly: true},
 			{
-				PreConfig: env.resetLog,
-				Config:    assignment(`filters = { market_id_in = [202, 204], status_eq = "placed" }`),
+				Config: assignment(`filters = { market_id_in = [202, 204], status_eq = "placed" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					env.calls("PATCH", "/api/application_memberships", 1),
-					remoteFilters(env, &amID, `{"market_id_in":[202,204],"status_eq":"placed"}`),
+					env.requests(map[string]int{"PATCH /api/application_memberships*": 1}),
+					env.remoteFilters(&amID, `{"market_id_in":[202,204],"status_eq":"placed"}`),
 				),
 			},
 			{
-				PreConfig: env.resetLog,
-				Config:    assignment(``),
+				Config: assignment(``),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckNoResourceAttr(addr, "filters"),
-					env.calls("PATCH", "/api/application_memberships", 1),
+					env.requests(map[string]int{"PATCH /api/application_memberships*": 1}),
 					env.remote("application_memberships", &amID, "filters", nil),
 				),
 			},

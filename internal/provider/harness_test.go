@@ -2,10 +2,14 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -134,11 +138,25 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 // test runs a terraform-plugin-testing case in this environment.
 func (e *testEnv) test(c resource.TestCase) {
 	e.t.Helper()
-	c.ProtoV6ProviderFactories = e.factories()
+	factories := e.factories()
+	maps.Copy(factories, c.ProtoV6ProviderFactories) // providers a test brings along (echo)
+	c.ProtoV6ProviderFactories = factories
 	if e.sim == nil {
 		// One at a time: the tests share the organization.
 		resource.Test(e.t, e.realCase(c))
 		return
+	}
+	// Each step's requests are its own: the log is emptied after the step's
+	// PreConfig (what a test changes behind Terraform's back is not counted).
+	c.Steps = slices.Clone(c.Steps)
+	for i := range c.Steps {
+		pre := c.Steps[i].PreConfig
+		c.Steps[i].PreConfig = func() {
+			if pre != nil {
+				pre()
+			}
+			e.sim.ResetRequests()
+		}
 	}
 	resource.ParallelTest(e.t, c)
 }
@@ -160,25 +178,65 @@ func (e *testEnv) needSim(why ...string) {
 // second organization: real-API tests have one).
 func (e *testEnv) withoutSim() (bool, error) { return e.sim == nil, nil }
 
-// resetLog starts a fresh request count (a step's PreConfig).
+// resetLog starts a fresh request count, for tests that run the CLI
+// themselves (test does it before every step).
 func (e *testEnv) resetLog() {
 	if e.sim != nil {
 		e.sim.ResetRequests()
 	}
 }
 
-// calls returns a check that the step made exactly want requests of the
-// method to paths under prefix (e.g. "/api/roles"). Skipped on the real API.
-func (e *testEnv) calls(method, prefix string, want int) resource.TestCheckFunc {
+// requests checks the requests sent since the log was last emptied (by
+// test, before every step): for each pattern "METHOD /path", how many
+// requests of that method ("*": any) have a path that matches, "*" in the
+// path standing for any characters, "/" included. So "GET /api/roles/*" is
+// any read under /api/roles/, "POST /api/memberships" one create, and
+// "POST /api/memberships/*/resend" a resend. Skipped on the real API.
+func (e *testEnv) requests(want map[string]int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if e.sim == nil {
 			return nil
 		}
-		if got := e.sim.CountRequests(method, prefix); got != want {
-			return fmt.Errorf("%s %s*: %d requests, want %d; log:\n%s", method, prefix, got, want, e.requestLog())
+		log := e.sim.Requests()
+		var wrong []string
+		for _, pattern := range slices.Sorted(maps.Keys(want)) {
+			method, path, ok := strings.Cut(pattern, " ")
+			if !ok {
+				return fmt.Errorf("request pattern %q is not \"METHOD /path\"", pattern)
+			}
+			re := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(path), `\*`, ".*") + "$")
+			got := 0
+			for _, r := range log {
+				if (method == "*" || method == r.Method) && re.MatchString(r.Path) {
+					got++
+				}
+			}
+			if got != want[pattern] {
+				wrong = append(wrong, fmt.Sprintf("%s: %d requests, want %d", pattern, got, want[pattern]))
+			}
+		}
+		if len(wrong) > 0 {
+			return fmt.Errorf("%s; log:\n%s", strings.Join(wrong, "; "), e.requestLog())
 		}
 		return nil
 	}
+}
+
+// calls is requests for one method and the paths under a prefix.
+func (e *testEnv) calls(method, prefix string, want int) resource.TestCheckFunc {
+	return e.requests(map[string]int{method + " " + prefix + "*": want})
+}
+
+// apiCalls lists the logged requests other than for tokens, as
+// "METHOD /path".
+func (e *testEnv) apiCalls() []string {
+	var out []string
+	for _, r := range e.sim.Requests() {
+		if r.Path != "/oauth/token" {
+			out = append(out, r.Method+" "+r.Path)
+		}
+	}
+	return out
 }
 
 func (e *testEnv) requestLog() string {
@@ -265,36 +323,53 @@ func (e *testEnv) remote(typ string, id *string, attr string, want any) resource
 	}
 }
 
-// callsTo checks the number of requests of the method whose path starts
-// with prefix and ends with suffix (e.g. "/api/memberships/", "/resend").
-func (e *testEnv) callsTo(method, prefix, suffix string, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if e.sim == nil {
-			return nil
-		}
-		got := 0
-		for _, r := range e.sim.Requests() {
-			if r.Method == method && strings.HasPrefix(r.Path, prefix) && strings.HasSuffix(r.Path, suffix) {
-				got++
-			}
-		}
-		if got != want {
-			return fmt.Errorf("%s %s*%s: %d requests, want %d; log:\n%s", method, prefix, suffix, got, want, e.requestLog())
-		}
-		return nil
-	}
-}
-
 // remoteRel checks the id a to-one relationship of a remote object points
 // to ("" = none).
 func (e *testEnv) remoteRel(typ string, id *string, rel, want string) resource.TestCheckFunc {
+	return e.remoteRelTo(typ, id, rel, &want)
+}
+
+// remoteRelTo is remoteRel with the wanted id read when the check runs (an
+// id captured earlier in the same step).
+func (e *testEnv) remoteRelTo(typ string, id *string, rel string, want *string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		obj := e.object(typ, *id)
 		if obj == nil {
 			return fmt.Errorf("%s %s not found", typ, *id)
 		}
-		if got := obj.Rel(rel).ID(); got != want {
-			return fmt.Errorf("%s %s: remote %s = %q, want %q", typ, *id, rel, got, want)
+		if got := obj.Rel(rel).ID(); got != *want {
+			return fmt.Errorf("%s %s: remote %s = %q, want %q", typ, *id, rel, got, *want)
+		}
+		return nil
+	}
+}
+
+// remoteFilters checks an application membership's filters as the API
+// holds them, in JSON.
+func (e *testEnv) remoteFilters(id *string, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		obj := e.object("application_memberships", *id)
+		if obj == nil {
+			return fmt.Errorf("application membership %s not found", *id)
+		}
+		got, _ := obj.Attr("filters")
+		b, _ := json.Marshal(got)
+		if string(b) != want {
+			return fmt.Errorf("application membership %s: remote filters = %s, want %s", *id, b, want)
+		}
+		return nil
+	}
+}
+
+// deleted checks that the object *id names no longer exists remotely
+// (nothing to check before it was created).
+func (e *testEnv) deleted(typ string, id *string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if *id == "" {
+			return nil
+		}
+		if e.object(typ, *id) != nil {
+			return fmt.Errorf("%s %s still exists", typ, *id)
 		}
 		return nil
 	}

@@ -10,9 +10,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -67,7 +69,9 @@ resource "clprovisioning_identity_provider" "test" {
 func TestAccIdentityProvider(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_identity_provider.test"
-	var id, firstID, txt string
+	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	sameTXT := statecheck.CompareValue(compare.ValuesSame())
 	full := identityProvider(env, "secret-one-1111", `["b.acme.example", "a.acme.example"]`,
 		`organization = "org_76gsfs5gd"
   reference    = "idp-1"`)
@@ -75,13 +79,16 @@ func TestAccIdentityProvider(t *testing.T) {
 	disabled := identityProvider(env, "secret-two-2222", `["a.acme.example", "c.acme.example"]`, `enabled = false`)
 	enabled := identityProvider(env, "secret-two-2222", `["a.acme.example", "c.acme.example"]`, ``)
 	env.test(resource.TestCase{
-		CheckDestroy: func(*terraform.State) error { return gone(env, "identity_providers", &id) },
+		CheckDestroy: env.deleted("identity_providers", &id),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    full,
+				Config: full,
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(addr, tfjsonpath.New("id")),
+					sameTXT.AddStateValue(addr, tfjsonpath.New("txt_record")),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					capture(addr, "id", &id), capture(addr, "id", &firstID), capture(addr, "txt_record", &txt),
+					capture(addr, "id", &id),
 					resource.TestCheckResourceAttr(addr, "enabled", "true"),
 					resource.TestCheckResourceAttr(addr, "status", "pending"),
 					resource.TestCheckResourceAttr(addr, "client_secret", "secret-one-1111"),
@@ -95,13 +102,14 @@ func TestAccIdentityProvider(t *testing.T) {
 					env.remote("identity_providers", &id, "organization", "org_76gsfs5gd"),
 					env.remote("identity_providers", &id, "disabled_at", nil),
 					// Create is one POST, and no GET of the new object.
-					env.calls("POST", "/api/identity_providers", 1),
-					env.calls("GET", "/api/identity_providers", 0),
+					env.requests(map[string]int{
+						"POST /api/identity_providers*": 1,
+						"GET /api/identity_providers*":  0,
+					}),
 				),
 			},
 			{
-				PreConfig: env.resetLog,
-				Config:    disabled,
+				Config: disabled,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					// Known in the plan: the creator never changes.
@@ -119,8 +127,10 @@ func TestAccIdentityProvider(t *testing.T) {
 					remoteSet(env, "identity_providers", &id, "disabled_at"),
 					remoteSecretEndsWith(env, &id, "2222"),
 					// Refresh is one GET; the update one PATCH.
-					env.calls("PATCH", "/api/identity_providers", 1),
-					env.calls("GET", "/api/identity_providers", 1),
+					env.requests(map[string]int{
+						"PATCH /api/identity_providers*": 1,
+						"GET /api/identity_providers*":   1,
+					}),
 				),
 			},
 			{
@@ -165,17 +175,16 @@ func TestAccIdentityProvider(t *testing.T) {
 			},
 			{
 				// enabled removed: back to its default, true.
-				PreConfig: env.resetLog,
-				Config:    enabled,
+				Config: enabled,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameTXT.AddStateValue(addr, tfjsonpath.New("txt_record"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(addr, "enabled", "true"),
 					resource.TestCheckNoResourceAttr(addr, "disabled_at"),
-					resource.TestCheckResourceAttrPtr(addr, "txt_record", &txt),
 					env.remote("identity_providers", &id, "disabled_at", nil),
-					env.calls("PATCH", "/api/identity_providers", 1),
+					env.requests(map[string]int{"PATCH /api/identity_providers*": 1}),
 				),
 			},
 			{
@@ -185,9 +194,9 @@ func TestAccIdentityProvider(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 				),
 			},
 		},
@@ -208,15 +217,14 @@ func TestAccIdentityProviderWriteOnlySecret(t *testing.T) {
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    wo("wo-secret-1111", 1, ""),
+				Config: wo("wo-secret-1111", 1, ""),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
 					resource.TestCheckNoResourceAttr(addr, "client_secret"),
 					resource.TestCheckNoResourceAttr(addr, "client_secret_wo"),
 					resource.TestCheckResourceAttr(addr, "client_secret_wo_version", "1"),
 					remoteSecretEndsWith(env, &id, "1111"),
-					env.calls("POST", "/api/identity_providers", 1),
+					env.requests(map[string]int{"POST /api/identity_providers*": 1}),
 				),
 			},
 			{
@@ -225,15 +233,14 @@ func TestAccIdentityProviderWriteOnlySecret(t *testing.T) {
 				PlanOnly: true,
 			},
 			{
-				PreConfig: env.resetLog,
-				Config:    wo("wo-secret-2222", 2, ""),
+				Config: wo("wo-secret-2222", 2, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckNoResourceAttr(addr, "client_secret"),
 					remoteSecretEndsWith(env, &id, "2222"),
-					env.calls("PATCH", "/api/identity_providers", 1),
+					env.requests(map[string]int{"PATCH /api/identity_providers*": 1}),
 				),
 			},
 			{
@@ -314,15 +321,16 @@ func TestAccIdentityProviderCreatedDisabled(t *testing.T) {
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    identityProvider(env, "s3cr3t-abcd", `["acme.example"]`, `enabled = false`),
+				Config: identityProvider(env, "s3cr3t-abcd", `["acme.example"]`, `enabled = false`),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
 					resource.TestCheckResourceAttr(addr, "enabled", "false"),
 					resource.TestCheckResourceAttrSet(addr, "disabled_at"),
 					remoteSet(env, "identity_providers", &id, "disabled_at"),
-					env.calls("POST", "/api/identity_providers", 1),
-					env.calls("PATCH", "/api/identity_providers", 0),
+					env.requests(map[string]int{
+						"POST /api/identity_providers*":  1,
+						"PATCH /api/identity_providers*": 0,
+					}),
 				),
 			},
 		},

@@ -184,7 +184,7 @@ list "clprovisioning_organization" "by_name" {
 			// The organization was made by hand: the configuration only
 			// configures the provider.
 			{Config: env.config("")},
-			{PreConfig: env.resetLog, Query: true, Config: h.listConfig(""), QueryResultChecks: found},
+			{Query: true, Config: h.listConfig(""), QueryResultChecks: found},
 			{Query: true, Config: h.listConfig("include_resource = true"), QueryResultChecks: objects},
 			{Query: true, Config: filtered, QueryResultChecks: []querycheck.QueryResultCheck{
 				querycheck.ExpectLength("clprovisioning_membership.pending", 1),
@@ -250,7 +250,7 @@ list "clprovisioning_membership" "all" {
 		TerraformVersionChecks: skipBelowQuery,
 		Steps: []resource.TestStep{
 			{Config: env.config("")},
-			{PreConfig: env.resetLog, Query: true, Config: list(""), QueryResultChecks: []querycheck.QueryResultCheck{
+			{Query: true, Config: list(""), QueryResultChecks: []querycheck.QueryResultCheck{
 				querycheck.ExpectLength("clprovisioning_membership.all", 30), pages(2),
 			}},
 			{Query: true, Config: list("limit = 10"), QueryResultChecks: []querycheck.QueryResultCheck{

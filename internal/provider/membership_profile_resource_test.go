@@ -4,14 +4,18 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 func TestAccMembershipProfile(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_membership_profile.test"
-	var id, firstID string
+	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	profile := func(org, body string) string {
 		return env.config(`
 resource "clprovisioning_organization" "one" { name = "Profile Org One" }
@@ -32,29 +36,29 @@ resource "clprovisioning_membership_profile" "test" {
 			ExpectError: regexp.MustCompile(`(?s)test_enabled = true contradicts access_scope = "live_access"`),
 		},
 		{
-			PreConfig: env.resetLog,
 			Config: profile("one", `
   name         = "Support"
   test_enabled = true
   metadata     = { team = "support" }`),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				capture(addr, "id", &id),
-				capture(addr, "id", &firstID),
 				resource.TestCheckResourceAttr(addr, "access_scope", "all_access"),
 				resource.TestCheckResourceAttr(addr, "test_enabled", "true"),
 				resource.TestCheckResourceAttr(addr, "metadata.team", "support"),
 				env.remote("membership_profiles", &id, "access_scope", "all_access"),
-				env.calls("POST", "/api/membership_profiles", 1),
-				// no GET of the new object; one list before the POST finds an
-				// object an interrupted run made (names are not unique in the API)
-				env.calls("GET", "/api/membership_profiles/", 0),
-				env.callsTo("GET", "/api/membership_profiles", "/api/membership_profiles", 1),
+				env.requests(map[string]int{
+					"POST /api/membership_profiles*": 1,
+					// no GET of the new object; one list before the POST finds an
+					// object an interrupted run made (names are not unique in the API)
+					"GET /api/membership_profiles/*": 0,
+					"GET /api/membership_profiles":   1,
+				}),
 			),
 		},
 		{
 			// Renamed in place; dropping test_enabled and metadata resets and clears them.
-			PreConfig: env.resetLog,
-			Config:    profile("one", `name = "Customer support"`),
+			Config: profile("one", `name = "Customer support"`),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 			}},
@@ -65,8 +69,10 @@ resource "clprovisioning_membership_profile" "test" {
 				resource.TestCheckNoResourceAttr(addr, "metadata.%"),
 				env.remote("membership_profiles", &id, "access_scope", "live_access"),
 				env.remote("membership_profiles", &id, "metadata", nil),
-				env.calls("PATCH", "/api/membership_profiles", 1),
-				env.calls("GET", "/api/membership_profiles", 1),
+				env.requests(map[string]int{
+					"PATCH /api/membership_profiles*": 1,
+					"GET /api/membership_profiles*":   1,
+				}),
 			),
 		},
 		{ResourceName: addr, ImportState: true, ImportStateVerify: true},
@@ -92,7 +98,7 @@ resource "clprovisioning_membership_profile" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 			}},
-			Check: resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{
 			SkipFunc: env.withoutSim, // the real API's tests have one organization

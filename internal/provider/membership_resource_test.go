@@ -4,9 +4,11 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -37,7 +39,8 @@ resource "clprovisioning_membership_profile" "test" {
 func TestAccMembership(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "clprovisioning_membership.test"
-	var id, firstID string
+	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	member := func(email, body string) string {
 		return env.config(membershipOrg+`
 resource "clprovisioning_membership" "test" {
@@ -49,11 +52,10 @@ resource "clprovisioning_membership" "test" {
 	}
 	steps := []resource.TestStep{
 		{
-			PreConfig: env.resetLog,
-			Config:    member("ada@example.com", `role_id = data.clprovisioning_role.read_only.id`),
+			Config:            member("ada@example.com", `role_id = data.clprovisioning_role.read_only.id`),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				capture(addr, "id", &id),
-				capture(addr, "id", &firstID),
 				resource.TestCheckResourceAttr(addr, "status", "pending"),
 				resource.TestCheckResourceAttr(addr, "owner", "false"),
 				resource.TestCheckResourceAttr(addr, "access_scope", "live_access"),
@@ -61,14 +63,15 @@ resource "clprovisioning_membership" "test" {
 				resource.TestCheckResourceAttr(addr, "effective_test_enabled", "false"),
 				resource.TestCheckNoResourceAttr(addr, "membership_profile_id"),
 				resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.read_only", "id"),
-				env.calls("POST", "/api/memberships", 1),
-				env.calls("GET", "/api/memberships", 0),
-				env.calls("POST", "/oauth/token", 1),
+				env.requests(map[string]int{
+					"POST /api/memberships*": 1,
+					"GET /api/memberships*":  0,
+					"POST /oauth/token*":     1,
+				}),
 			),
 		},
 		{
 			// test_enabled alone: test access on top of live.
-			PreConfig: env.resetLog,
 			Config: member("ada@example.com", `
   role_id      = data.clprovisioning_role.admin.id
   test_enabled = true`),
@@ -81,7 +84,7 @@ resource "clprovisioning_membership" "test" {
 				resource.TestCheckResourceAttr(addr, "effective_test_enabled", "true"),
 				resource.TestCheckResourceAttrPair(addr, "role_id", "data.clprovisioning_role.admin", "id"),
 				env.remote("memberships", &id, "access_scope", "all_access"),
-				env.calls("PATCH", "/api/memberships", 1),
+				env.requests(map[string]int{"PATCH /api/memberships*": 1}),
 			),
 		},
 		{
@@ -132,13 +135,14 @@ resource "clprovisioning_membership" "test" {
 		},
 		{
 			// Re-sending the invitation of a pending membership: one POST to resend.
-			PreConfig: env.resetLog,
 			Config: member("ada@example.com", `
   role_id           = data.clprovisioning_role.admin.id
   resend_invitation = "2026-11-24"`),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				env.callsTo("POST", "/api/memberships/", "/resend", 1),
-				env.calls("PATCH", "/api/memberships", 0),
+				env.requests(map[string]int{
+					"POST /api/memberships/*/resend": 1,
+					"PATCH /api/memberships*":        0,
+				}),
 			),
 		},
 		{
@@ -149,7 +153,7 @@ resource "clprovisioning_membership" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 			}},
-			Check: resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{
 			Config: member("grace@example.com", `role_id = data.clprovisioning_role.admin.id`),

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -13,7 +12,7 @@ func TestAccOrganization(t *testing.T) {
 	env := newTestEnv(t)
 	env.needSim("creates and renames organizations, which the API cannot delete")
 	const addr = "clprovisioning_organization.test"
-	var id, firstID string
+	var id string
 
 	full := env.config(`
 resource "clprovisioning_organization" "test" {
@@ -37,11 +36,9 @@ resource "clprovisioning_organization" "test" {
 	env.test(resource.TestCase{
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    full,
+				Config: full,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					capture(addr, "id", &id),
-					capture(addr, "id", &firstID),
 					resource.TestCheckResourceAttr(addr, "name", "Acc Brand"),
 					resource.TestCheckResourceAttr(addr, "region", "eu-west-1"),
 					resource.TestCheckResourceAttrSet(addr, "slug"),
@@ -52,14 +49,15 @@ resource "clprovisioning_organization" "test" {
 					// organization of a name, and cannot delete one: a run that
 					// lost its state must find it first) and one POST; no GET
 					// of the new object.
-					env.calls("POST", "/api/organizations", 1),
-					env.calls("GET", "/api/organizations", 1),
-					env.calls("POST", "/oauth/token", 1),
+					env.requests(map[string]int{
+						"POST /api/organizations*": 1,
+						"GET /api/organizations*":  1,
+						"POST /oauth/token*":       1,
+					}),
 				),
 			},
 			{
-				PreConfig: env.resetLog,
-				Config:    trimmed,
+				Config: trimmed,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
@@ -72,8 +70,10 @@ resource "clprovisioning_organization" "test" {
 					env.remote("organizations", &id, "metadata", nil),
 					env.remote("organizations", &id, "name", "Acc Brand Renamed"),
 					// Refresh is one GET; the update one PATCH.
-					env.calls("PATCH", "/api/organizations", 1),
-					env.calls("GET", "/api/organizations", 1),
+					env.requests(map[string]int{
+						"PATCH /api/organizations*": 1,
+						"GET /api/organizations*":   1,
+					}),
 				),
 			},
 			{
@@ -175,14 +175,4 @@ data "clprovisioning_organization" "none" { name = "No Such Org" }
 			},
 		},
 	})
-}
-
-// notEqual checks that an attribute differs from a captured value.
-func notEqual(prev *string) func(string) error {
-	return func(v string) error {
-		if v == *prev {
-			return fmt.Errorf("expected a new value, still %q", v)
-		}
-		return nil
-	}
 }

@@ -4,16 +4,20 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 func TestAccPermission(t *testing.T) {
 	env := newTestEnv(t)
 	env.needSim("creates a custom role and permissions, which the API cannot delete")
 	const addr = "clprovisioning_permission.test"
-	var id, firstID, ordersID string
+	var id, ordersID string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	perm := func(subject, rights string) string {
 		return env.config(`
 resource "clprovisioning_organization" "org" { name = "Perm Org" }
@@ -35,28 +39,29 @@ resource "clprovisioning_permission" "test" {
 		},
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.resetLog,
-				Config:    perm("orders", `can_read = true`),
+				Config:            perm("orders", `can_read = true`),
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					capture(addr, "id", &id), capture(addr, "id", &firstID), capture(addr, "id", &ordersID),
+					capture(addr, "id", &id), capture(addr, "id", &ordersID),
 					resource.TestCheckResourceAttr(addr, "can_read", "true"),
 					resource.TestCheckResourceAttr(addr, "can_create", "false"),
 					resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.org", "id"),
 					resource.TestCheckResourceAttrPair(addr, "role_id", "clprovisioning_role.role", "id"),
-					env.calls("POST", "/api/permissions", 1),
-					env.calls("GET", "/api/permissions", 0),
+					env.requests(map[string]int{
+						"POST /api/permissions*": 1,
+						"GET /api/permissions*":  0,
+					}),
 				),
 			},
 			{
 				// can_read removed: back to its default, false, remotely too.
-				PreConfig: env.resetLog,
-				Config:    perm("orders", `can_create = true`),
+				Config: perm("orders", `can_create = true`),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(addr, "can_create", "true"),
 					resource.TestCheckResourceAttr(addr, "can_read", "false"),
 					env.remote("permissions", &id, "can_read", false),
 					env.remote("permissions", &id, "can_create", true),
-					env.calls("PATCH", "/api/permissions", 1),
+					env.requests(map[string]int{"PATCH /api/permissions*": 1}),
 				),
 			},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
@@ -78,8 +83,8 @@ resource "clprovisioning_permission" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
 					capture(addr, "id", &ordersID),
 				),
 			},

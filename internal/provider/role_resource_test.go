@@ -4,8 +4,11 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/simulator"
 )
@@ -14,7 +17,9 @@ func TestAccRole(t *testing.T) {
 	env := newTestEnv(t)
 	env.needSim("creates custom roles, which the API cannot delete")
 	const addr = "clprovisioning_role.test"
-	var id, firstID string
+	var id string // for changes behind Terraform's back
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	orgs := `
 resource "clprovisioning_organization" "one" { name = "Role Org One" }
 resource "clprovisioning_organization" "two" { name = "Role Org Two" }
@@ -30,32 +35,38 @@ resource "clprovisioning_role" "test" {
 	}
 	steps := []resource.TestStep{
 		{
-			PreConfig: env.resetLog,
-			Config:    role("one", "Fulfilment", `reference = "r-1"`),
+			Config: role("one", "Fulfilment", `reference = "r-1"`),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				capture(addr, "id", &id),
-				capture(addr, "id", &firstID),
 				resource.TestCheckResourceAttr(addr, "kind", "custom"),
 				resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.one", "id"),
-				env.calls("POST", "/api/roles", 1),
-				// no GET of the new object; one list before the POST finds an
-				// object an interrupted run made (names are not unique in the API)
-				env.calls("GET", "/api/roles/", 0),
-				env.callsTo("GET", "/api/roles", "/api/roles", 1),
+				env.requests(map[string]int{
+					"POST /api/roles*": 1,
+					// no GET of the new object; one list before the POST finds an
+					// object an interrupted run made (names are not unique in the API)
+					"GET /api/roles/*": 0,
+					"GET /api/roles":   1,
+				}),
 			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameID.AddStateValue(addr, tfjsonpath.New("id")),
+				newID.AddStateValue(addr, tfjsonpath.New("id")),
+			},
 		},
 		{
-			PreConfig: env.resetLog,
-			Config:    role("one", "Fulfilment team", ""),
+			Config: role("one", "Fulfilment team", ""),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 			}},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr(addr, "name", "Fulfilment team"),
 				env.remote("roles", &id, "reference", nil),
-				env.calls("PATCH", "/api/roles", 1),
-				env.calls("GET", "/api/roles", 1),
+				env.requests(map[string]int{
+					"PATCH /api/roles*": 1,
+					"GET /api/roles*":   1,
+				}),
 			),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{ResourceName: addr, ImportState: true, ImportStateVerify: true},
 		// A plan with an import block must be a no-op: the imported state
@@ -67,7 +78,8 @@ resource "clprovisioning_role" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 			}},
-			Check: env.remote("roles", &id, "name", "Fulfilment team"),
+			Check:             env.remote("roles", &id, "name", "Fulfilment team"),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{
 			PreConfig: func() { env.remove("roles", id) },
@@ -76,7 +88,7 @@ resource "clprovisioning_role" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 			}},
-			Check: resource.TestCheckResourceAttrWith(addr, "id", notEqual(&firstID)),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 		{
 			// Moving the role to another organization replaces it.
@@ -84,7 +96,8 @@ resource "clprovisioning_role" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 			}},
-			Check: resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.two", "id"),
+			Check:             resource.TestCheckResourceAttrPair(addr, "organization_id", "clprovisioning_organization.two", "id"),
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(addr, tfjsonpath.New("id"))},
 		},
 	}
 	env.test(resource.TestCase{Steps: steps})

@@ -85,6 +85,7 @@ func (realClock) After(d time.Duration) (<-chan time.Time, func()) {
 // slidingLog is one window's log: the answer times of the requests still
 // inside it (sorted), the requests on their way, and a block set by a 429.
 type slidingLog struct {
+	key          string
 	w            window
 	done         []time.Time
 	inflight     int
@@ -126,7 +127,9 @@ func (s *slidingLog) add(t time.Time) {
 // limiter holds the sliding logs, keyed "read", "write", "token",
 // "read:<endpoint>", "write:<endpoint>" and, for windows only the API's
 // headers describe, "read:<n>s" / "write:<n>s". A nil *limiter never waits
-// (Config.DisableRateLimit).
+// (Config.DisableRateLimit). With a shared ledger (Config.SharedCacheDir),
+// the logs hold this client's own requests and the ledger the other
+// processes' (sharedLimits, below).
 type limiter struct {
 	clock clock
 
@@ -135,6 +138,7 @@ type limiter struct {
 	m       map[string]*slidingLog
 	extra   map[string][]string // class -> keys of header-described windows
 	changed chan struct{}       // closed (and replaced) when room may have appeared
+	shared  *sharedLimits       // nil: this client counts alone
 }
 
 func newLimiter(specs limitSpecs) *limiter {
@@ -150,6 +154,9 @@ func (l *limiter) setSpecs(specs limitSpecs) {
 	l.specs = specs
 	l.m = map[string]*slidingLog{}
 	l.extra = map[string][]string{}
+	if l.shared != nil {
+		l.shared.mine, l.shared.windows = nil, map[string]ledgerWindow{}
+	}
 	l.notify()
 }
 
@@ -163,7 +170,7 @@ func (l *limiter) notify() {
 func (l *limiter) log(key string, w window) *slidingLog {
 	s, ok := l.m[key]
 	if !ok {
-		s = &slidingLog{w: w}
+		s = &slidingLog{key: key, w: w}
 		l.m[key] = s
 	}
 	return s
@@ -180,6 +187,13 @@ func requestClass(method string) string {
 // keys returns the logs a request of this class to this endpoint takes a
 // place in; l.mu is held.
 func (l *limiter) keys(class, endpoint string) []*slidingLog {
+	if class == "token" {
+		out := []*slidingLog{l.log("token", l.specs.token)}
+		for _, k := range l.extra[class] {
+			out = append(out, l.m[k])
+		}
+		return out
+	}
 	all, ep := l.specs.readAll, l.specs.readEndpoint
 	if class == "write" {
 		all, ep = l.specs.writeAll, l.specs.writeEndpoint
@@ -195,6 +209,7 @@ func (l *limiter) keys(class, endpoint string) []*slidingLog {
 type ticket struct {
 	class, endpoint string
 	logs            []*slidingLog
+	entry           *ledgerEntry // its record in the shared ledger, if any
 }
 
 // waitRequest blocks until a request of this method to this endpoint (the
@@ -202,31 +217,38 @@ type ticket struct {
 // in, and takes its place there. It returns how long it waited. The caller
 // must hand the ticket back with done once the answer came (or did not).
 func (l *limiter) waitRequest(ctx context.Context, method, endpoint string) (*ticket, time.Duration, error) {
+	return l.place(ctx, requestClass(method), endpoint)
+}
+
+// waitToken blocks until a token request fits the token endpoint's window;
+// the ticket goes back with done, as a request's.
+func (l *limiter) waitToken(ctx context.Context) (*ticket, time.Duration, error) {
+	return l.place(ctx, "token", "")
+}
+
+func (l *limiter) place(ctx context.Context, class, endpoint string) (*ticket, time.Duration, error) {
 	if l == nil {
 		return nil, 0, nil
 	}
-	t := &ticket{class: requestClass(method), endpoint: endpoint}
-	waited, err := l.acquire(ctx, func() []*slidingLog { return l.keys(t.class, t.endpoint) }, func(logs []*slidingLog, _ time.Time) {
+	t := &ticket{class: class, endpoint: endpoint}
+	waited, err := l.acquire(ctx, func() []*slidingLog { return l.keys(t.class, t.endpoint) }, func(logs []*slidingLog, now time.Time) {
 		for _, s := range logs {
 			s.inflight++
 		}
 		t.logs = logs
+		if sh := l.shared; sh != nil {
+			keys := make([]string, len(logs))
+			for i, s := range logs {
+				keys[i] = ledgerKey(s.key)
+			}
+			t.entry = &ledgerEntry{owner: sh.owner, end: now.Add(sh.flight), flying: true, keys: keys}
+			sh.mine = append(sh.mine, t.entry)
+		}
 	})
 	if err != nil {
 		return nil, waited, err
 	}
 	return t, waited, nil
-}
-
-// waitToken blocks until a token request fits the token endpoint's window.
-// Its answer is not reported back (the token transport only waits), so it
-// is logged as answered when it leaves.
-func (l *limiter) waitToken(ctx context.Context) (time.Duration, error) {
-	if l == nil {
-		return 0, nil
-	}
-	return l.acquire(ctx, func() []*slidingLog { return []*slidingLog{l.log("token", l.specs.token)} },
-		func(logs []*slidingLog, now time.Time) { logs[0].add(now) })
 }
 
 // acquire waits until every log that logs() returns has room, then calls
@@ -236,23 +258,36 @@ func (l *limiter) acquire(ctx context.Context, logs func() []*slidingLog, take f
 	for {
 		l.mu.Lock()
 		now := l.clock.Now()
+		l.warnShared(ctx)
+		synced := l.sync(ctx, now)
 		ls := logs()
 		// Room appears when a window moves on (wait > 0) or an answer
 		// comes (changed); a request that found room takes it at once.
+		// Other processes' answers wake no one here: while theirs on the
+		// way fill a window (poll), the ledger is read again shortly.
 		var wait time.Duration
-		untilAnswer := false
+		untilAnswer, poll := false, false
 		for _, s := range ls {
-			d, u := s.wait(now, l.specs.margin)
-			wait, untilAnswer = max(wait, d), untilAnswer || u
+			d, u, p := l.room(s, now)
+			wait, untilAnswer, poll = max(wait, d), untilAnswer || u, poll || p
 		}
 		if wait == 0 && !untilAnswer {
 			take(ls, now)
+			if synced {
+				l.publish(now)
+			}
 			l.mu.Unlock()
 			return now.Sub(start), nil
+		}
+		if synced {
+			l.shared.ledger.lock.unlock()
 		}
 		changed := l.changed
 		l.mu.Unlock()
 
+		if poll && (untilAnswer || wait > sharedPoll) {
+			wait, untilAnswer = sharedPoll, false
+		}
 		var timer <-chan time.Time
 		stop := func() {}
 		if wait > 0 {
@@ -280,6 +315,9 @@ func (l *limiter) done(t *ticket, res *response) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.clock.Now()
+	// The ledger is read first, so that the headers are set against every
+	// process's count.
+	synced := l.sync(context.Background(), now)
 	if res != nil {
 		l.observe(t, res.header, now)
 		if res.status == http.StatusTooManyRequests {
@@ -292,6 +330,12 @@ func (l *limiter) done(t *ticket, res *response) {
 		s.inflight--
 		s.add(now)
 	}
+	if t.entry != nil {
+		t.entry.end, t.entry.flying = now, false
+	}
+	if synced {
+		l.publish(now)
+	}
 	l.notify()
 }
 
@@ -302,8 +346,13 @@ func (l *limiter) blockToken(d time.Duration) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.clock.Now()
+	synced := l.sync(context.Background(), now)
 	s := l.log("token", l.specs.token)
-	s.blockedUntil = laterOf(s.blockedUntil, l.clock.Now().Add(d))
+	s.blockedUntil = laterOf(s.blockedUntil, now.Add(d))
+	if synced {
+		l.publish(now)
+	}
 	l.notify()
 }
 
@@ -344,15 +393,44 @@ func (l *limiter) observe(t *ticket, h http.Header, now time.Time) {
 			l.extra[t.class] = append(l.extra[t.class], key)
 		}
 		// This request counted in the window too.
-		s.add(now)
+		l.addPlace(s, now)
 	}
 	s.w.n = min(s.w.n, limit)
+	if sh := l.shared; sh != nil {
+		sh.windows[s.key] = ledgerWindow{owner: sh.owner, until: now.Add(ledgerWindowTTL), class: t.class,
+			key: ledgerKey(s.key), n: s.w.n, per: s.w.per}
+	}
 	remaining, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Remaining")))
 	if err != nil || remaining < 0 {
 		return
 	}
+	// Fewer remaining than counted here (by every process of this machine,
+	// with a shared ledger): the rest went to clients elsewhere, and the
+	// places they took are counted once, in the ledger, for every process.
 	s.prune(now, l.specs.margin)
-	for mine := s.w.n - len(s.done) - s.inflight; mine > remaining; mine-- {
-		s.add(now)
+	for mine := l.limit(s) - l.used(s, now); mine > remaining; mine-- {
+		l.addPlace(s, now)
 	}
+	if reset, ok := parseReset(h.Get("X-Ratelimit-Reset"), now); ok && remaining == 0 {
+		s.blockedUntil = laterOf(s.blockedUntil, reset)
+	}
+}
+
+// parseReset reads X-Ratelimit-Reset, when sent: when the window has room
+// again, as seconds from now or as a Unix time (seconds).
+func parseReset(v string, now time.Time) (time.Time, bool) {
+	n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || n <= 0 {
+		return time.Time{}, false
+	}
+	var at time.Time
+	if n > 1e9 {
+		at = time.Unix(0, int64(n*1e9))
+	} else {
+		at = now.Add(time.Duration(n * float64(time.Second)))
+	}
+	if !at.After(now) || at.After(now.Add(time.Hour)) {
+		return time.Time{}, false
+	}
+	return at, true
 }

@@ -258,13 +258,16 @@ func TestTokenWindow(t *testing.T) {
 	t.Parallel()
 	l, fc := testLimiter(defaultLimitSpecs())
 	for range 30 {
-		if d, err := l.waitToken(t.Context()); d != 0 || err != nil {
+		tk, d, err := l.waitToken(t.Context())
+		if d != 0 || err != nil {
 			t.Fatal(d, err)
 		}
+		l.done(tk, &response{status: http.StatusOK, header: http.Header{}})
 	}
 	got := make(chan error, 1)
 	go func() {
-		_, err := l.waitToken(t.Context())
+		tk, _, err := l.waitToken(t.Context())
+		l.done(tk, nil)
 		got <- err
 	}()
 	if d := fc.waitArmed(t); d != time.Minute+margin {
@@ -514,8 +517,8 @@ func TestDisabledLimiterNeverWaits(t *testing.T) {
 		t.Fatal(tk, d, err)
 	}
 	l.done(nil, nil)
-	if d, err := l.waitToken(t.Context()); d != 0 || err != nil {
-		t.Fatal(d, err)
+	if tk, d, err := l.waitToken(t.Context()); tk != nil || d != 0 || err != nil {
+		t.Fatal(tk, d, err)
 	}
 	l.blockToken(time.Second)
 }

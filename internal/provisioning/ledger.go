@@ -1,0 +1,284 @@
+package provisioning
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The rate ledger: one file per API (ratelimit-<hash>, see shared.go) in
+// which every process of the machine records the places it holds in the
+// limiter's windows, so that together they stay under the published limits.
+// A process reads it, decides and writes it back while holding the lock
+// beside it (ratelimit-<hash>.lock); the sections are short (read, parse,
+// decide, rename a new version into place).
+//
+// The file is text, one record a line, after a header line:
+//
+//	clprovisioning rate ledger 1
+//	e <owner> <end ms> f|d <key>[,<key>...]   a request: the windows it counts in
+//	b <owner> <until ms> <key>                a window blocked by a 429's Retry-After
+//	w <owner> <until ms> <class> <key> <n> <per ms>
+//	                                          a window the API's headers described (a
+//	                                          lower limit, or a window of its own)
+//
+// Times are Unix milliseconds. An owner is one client (a random id). A
+// request's end is its answer ("d", done); while it is on its way ("f",
+// flying) it is the latest its answer can come (sent + the request timeout +
+// slack), so that a process that dies with requests on their way holds
+// their places no longer than a request could have lasted: a flying entry
+// past its end counts as answered then. Keys are the limiter's ("write",
+// "write:memberships", "token", "read:30s").
+//
+// What keeps it small and sound: an entry leaves once it has left the
+// longest window (a minute and the margin); blocks and windows carry their
+// own expiry (a window heard of is kept 10 minutes after it was last
+// heard); at most maxLedgerEntries entries are kept (the oldest go first);
+// a file that does not start with the header, or is larger than
+// maxLedgerBytes, is ignored and rewritten; a line that does not parse is
+// skipped. Each process writes back the others' records as it read them
+// (pruned) and its own from memory, which it alone holds.
+
+const (
+	ledgerHeader     = "clprovisioning rate ledger 1"
+	maxLedgerEntries = 8192
+	maxLedgerBytes   = 4 << 20
+	// ledgerWindowTTL: how long a window the API's headers described stays
+	// in the ledger after it was last heard of.
+	ledgerWindowTTL = 10 * time.Minute
+	// flightSlack is added to the request timeout for a flying entry's end.
+	flightSlack = 5 * time.Second
+	// sharedPoll: how often a waiter looks at the ledger again while other
+	// processes' requests on their way fill a window (their answers cannot
+	// wake it, as this process's own do).
+	sharedPoll = 20 * time.Millisecond
+)
+
+type ledgerEntry struct {
+	owner  string
+	end    time.Time
+	flying bool
+	keys   []string
+}
+
+type ledgerBlock struct {
+	owner, key string
+	until      time.Time
+}
+
+type ledgerWindow struct {
+	owner      string
+	until      time.Time
+	class, key string
+	n          int
+	per        time.Duration
+}
+
+type ledgerState struct {
+	entries []*ledgerEntry
+	blocks  []ledgerBlock
+	windows []ledgerWindow
+}
+
+// ledger is one ledger file and its lock.
+type ledger struct {
+	path string
+	lock *fileLock
+}
+
+func openLedger(dir, apiBase, authBase string) (*ledger, error) {
+	if err := ensureSharedDir(dir); err != nil {
+		return nil, err
+	}
+	path := dir + string(os.PathSeparator) + sharedName("ratelimit-", apiBase, authBase)
+	return &ledger{path: path, lock: newFileLock(path + ".lock")}, nil
+}
+
+// read takes the lock and reads the ledger as of now, keeping what is still
+// within keep of now. The caller must call g.lock.unlock().
+func (g *ledger) read(ctx context.Context, now time.Time, keep time.Duration) (*ledgerState, error) {
+	if err := g.lock.lock(ctx, lockWait); err != nil {
+		return nil, err
+	}
+	b, err := readSmallFile(g.path, maxLedgerBytes)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errTooLarge) {
+			g.lock.unlock()
+			return nil, err
+		}
+		b = nil // none yet, or too large to be ours: rebuilt
+	}
+	st := parseLedger(b)
+	st.prune(now, keep)
+	return st, nil
+}
+
+// write replaces the ledger's content; the lock is held.
+func (g *ledger) write(st *ledgerState) error {
+	return writeFileAtomic(g.path, st.encode())
+}
+
+var errTooLarge = errors.New("file too large")
+
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > limit {
+		return nil, errTooLarge
+	}
+	b := make([]byte, 0, fi.Size()+512)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			break
+		}
+		if len(b) == cap(b) {
+			if int64(len(b)) > limit {
+				return nil, errTooLarge
+			}
+			b = slices.Grow(b, 4096)
+		}
+	}
+	return b, nil
+}
+
+// parseLedger reads a ledger; what does not parse is left out.
+func parseLedger(b []byte) *ledgerState {
+	st := &ledgerState{}
+	header, rest, _ := bytes.Cut(b, []byte{'\n'})
+	if string(header) != ledgerHeader {
+		return st
+	}
+	for len(rest) > 0 {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
+		f := strings.Fields(string(line))
+		if len(f) < 4 {
+			continue
+		}
+		at, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil || at <= 0 {
+			continue
+		}
+		when := time.UnixMilli(at)
+		switch f[0] {
+		case "e":
+			if len(f) != 5 || (f[3] != "f" && f[3] != "d") || len(st.entries) >= maxLedgerEntries {
+				continue
+			}
+			keys := strings.Split(f[4], ",")
+			if slices.Contains(keys, "") {
+				continue
+			}
+			st.entries = append(st.entries, &ledgerEntry{owner: f[1], end: when, flying: f[3] == "f", keys: keys})
+		case "b":
+			if len(f) == 4 {
+				st.blocks = append(st.blocks, ledgerBlock{owner: f[1], until: when, key: f[3]})
+			}
+		case "w":
+			if len(f) != 7 {
+				continue
+			}
+			n, err1 := strconv.Atoi(f[5])
+			per, err2 := strconv.ParseInt(f[6], 10, 64)
+			if err1 != nil || err2 != nil || n <= 0 || per <= 0 || per > 24*3600*1000 {
+				continue
+			}
+			st.windows = append(st.windows, ledgerWindow{owner: f[1], until: when, class: f[3], key: f[4], n: n,
+				per: time.Duration(per) * time.Millisecond})
+		}
+	}
+	return st
+}
+
+// prune drops what has expired: entries that left every window (a flying
+// one past its end counts as answered then), blocks and windows past their
+// time, entries from an impossible future (a clock set back), and the
+// oldest entries beyond maxLedgerEntries.
+func (st *ledgerState) prune(now time.Time, keep time.Duration) {
+	future := now.Add(time.Hour)
+	st.entries = slices.DeleteFunc(st.entries, func(e *ledgerEntry) bool {
+		if e.flying && !now.Before(e.end) {
+			e.flying = false
+		}
+		return e.end.After(future) || (!e.flying && !now.Before(e.end.Add(keep)))
+	})
+	if len(st.entries) > maxLedgerEntries {
+		slices.SortStableFunc(st.entries, func(a, b *ledgerEntry) int { return a.end.Compare(b.end) })
+		st.entries = slices.Delete(st.entries, 0, len(st.entries)-maxLedgerEntries)
+	}
+	st.blocks = slices.DeleteFunc(st.blocks, func(b ledgerBlock) bool { return !now.Before(b.until) || b.until.After(future.Add(7*24*time.Hour)) })
+	st.windows = slices.DeleteFunc(st.windows, func(w ledgerWindow) bool {
+		return !now.Before(w.until) || w.until.After(now.Add(ledgerWindowTTL+time.Hour))
+	})
+}
+
+// unixMilliCeil: time in whole milliseconds, rounded up (a place is never
+// given back early by the rounding).
+func unixMilliCeil(t time.Time) int64 {
+	ns := t.UnixNano()
+	ms := ns / 1e6
+	if ns%1e6 > 0 {
+		ms++
+	}
+	return ms
+}
+
+func (st *ledgerState) encode() []byte {
+	var b bytes.Buffer
+	b.Grow(64 + 48*len(st.entries))
+	b.WriteString(ledgerHeader)
+	b.WriteByte('\n')
+	for _, e := range st.entries {
+		state := "d"
+		if e.flying {
+			state = "f"
+		}
+		b.WriteString("e ")
+		b.WriteString(e.owner)
+		b.WriteByte(' ')
+		b.WriteString(strconv.FormatInt(unixMilliCeil(e.end), 10))
+		b.WriteByte(' ')
+		b.WriteString(state)
+		b.WriteByte(' ')
+		b.WriteString(strings.Join(e.keys, ","))
+		b.WriteByte('\n')
+	}
+	for _, k := range st.blocks {
+		b.WriteString("b " + k.owner + " " + strconv.FormatInt(unixMilliCeil(k.until), 10) + " " + k.key + "\n")
+	}
+	for _, w := range st.windows {
+		b.WriteString("w " + w.owner + " " + strconv.FormatInt(unixMilliCeil(w.until), 10) + " " + w.class + " " + w.key + " " +
+			strconv.Itoa(w.n) + " " + strconv.FormatInt(w.per.Milliseconds(), 10) + "\n")
+	}
+	return b.Bytes()
+}
+
+// ledgerKey makes a limiter key safe for the ledger's fields (endpoints are
+// path segments, escaped; this only guards the format).
+func ledgerKey(k string) string {
+	if !strings.ContainsAny(k, " ,\t\r\n") {
+		return k
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', ',', '\t', '\r', '\n':
+			return '_'
+		}
+		return r
+	}, k)
+}

@@ -90,22 +90,37 @@ type ledgerState struct {
 type ledger struct {
 	path string
 	lock *fileLock
+	wait time.Duration // the longest wait for the lock (lockWait)
+	// stuckUntil: the lock was held too long; until then it is only tried,
+	// not waited for (each request would otherwise wait lockWait).
+	stuckUntil time.Time
 }
+
+// stuckBackoff: how long the lock is only tried after it was held too long.
+const stuckBackoff = 30 * time.Second
 
 func openLedger(dir, apiBase, authBase string) (*ledger, error) {
 	if err := ensureSharedDir(dir); err != nil {
 		return nil, err
 	}
 	path := dir + string(os.PathSeparator) + sharedName("ratelimit-", apiBase, authBase)
-	return &ledger{path: path, lock: newFileLock(path + ".lock")}, nil
+	return &ledger{path: path, lock: newFileLock(path + ".lock"), wait: lockWait}, nil
 }
 
 // read takes the lock and reads the ledger as of now, keeping what is still
 // within keep of now. The caller must call g.lock.unlock().
 func (g *ledger) read(ctx context.Context, now time.Time, keep time.Duration) (*ledgerState, error) {
-	if err := g.lock.lock(ctx, lockWait); err != nil {
+	wait := g.wait
+	if now.Before(g.stuckUntil) {
+		wait = 0
+	}
+	if err := g.lock.lock(ctx, wait); err != nil {
+		if errors.Is(err, errLockTimeout) && wait > 0 {
+			g.stuckUntil = now.Add(stuckBackoff)
+		}
 		return nil, err
 	}
+	g.stuckUntil = time.Time{}
 	b, err := readSmallFile(g.path, maxLedgerBytes)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errTooLarge) {

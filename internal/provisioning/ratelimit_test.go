@@ -90,18 +90,32 @@ func testLimiter(specs limitSpecs) (*limiter, *fakeClock) {
 }
 
 // next reports how long a request would wait now; -1: until an answer.
+// With a shared ledger, it reads it first.
 func (l *limiter) next(method, endpoint string) time.Duration {
+	d, _ := l.nextPoll(method, endpoint)
+	return d
+}
+
+// nextPoll is next, and whether other processes' requests on their way
+// (which may be answered sooner than assumed) are part of the wait.
+func (l *limiter) nextPoll(method, endpoint string) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.clock.Now()
+	if l.sync(context.Background(), now) {
+		l.shared.ledger.lock.unlock()
+	}
 	var wait time.Duration
+	poll := false
 	for _, s := range l.keys(requestClass(method), endpoint) {
-		d, untilAnswer := s.wait(l.clock.Now(), l.specs.margin)
+		d, untilAnswer, p := l.room(s, now)
+		poll = poll || p
 		if untilAnswer {
-			return -1
+			return -1, poll
 		}
 		wait = max(wait, d)
 	}
-	return wait
+	return wait, poll
 }
 
 // take makes n requests that fit at once and answers them at once.

@@ -152,6 +152,9 @@ func (l *fileLock) lock(ctx context.Context, max time.Duration) error {
 	if ok {
 		return nil
 	}
+	if max <= 0 {
+		return errLockTimeout
+	}
 	ctx, cancel := context.WithTimeout(ctx, max)
 	defer cancel()
 	ok, err = l.fl.TryLockContext(ctx, time.Millisecond)

@@ -29,20 +29,20 @@ import (
 
 // Options choose what is measured.
 type Options struct {
-	Terraform string        // the Terraform CLI
-	Ns        []int         // membership counts applied, planned and destroyed
-	Limits    []bool        // simulator rate limits: on, off or both
-	Runs      int           // repetitions of each measured figure
-	PlanN     int           // objects of the large no-change plan (0: none)
-	ProfileN  int           // the N whose plan is profiled (limits on, once; 0: none)
+	Terraform string // the Terraform CLI
+	Ns        []int  // membership counts applied, planned and destroyed
+	Limits    []bool // simulator rate limits: on, off or both
+	Runs      int    // repetitions of each measured figure
+	PlanN     int    // objects of the large no-change plan (0: none)
+	ProfileN  int    // the N whose plan is profiled (limits on, once; 0: none)
 	// Concurrent lists the modes of the concurrent scenario to run
 	// (concurrent.go): ModeShared, ModeUnshared; none: not run. It applies
 	// ConcurrentN memberships in each of ConcurrentApplies processes at
 	// once, then plans in ConcurrentPlans processes at once.
 	Concurrent                                      []string
 	ConcurrentApplies, ConcurrentN, ConcurrentPlans int
-	Out       string        // profiles, logs, results.json
-	Timeout   time.Duration // the whole benchmark
+	Out                                             string        // profiles, logs, results.json
+	Timeout                                         time.Duration // the whole benchmark
 	// ProviderEnv is added to the environment of every terraform command
 	// (which passes it on to the provider processes).
 	ProviderEnv []string

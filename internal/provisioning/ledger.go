@@ -54,10 +54,6 @@ const (
 	ledgerWindowTTL = 10 * time.Minute
 	// flightSlack is added to the request timeout for a flying entry's end.
 	flightSlack = 5 * time.Second
-	// sharedPoll: how often a waiter looks at the ledger again while other
-	// processes' requests on their way fill a window (their answers cannot
-	// wake it, as this process's own do).
-	sharedPoll = 20 * time.Millisecond
 )
 
 type ledgerEntry struct {
@@ -91,13 +87,18 @@ type ledger struct {
 	path string
 	lock *fileLock
 	wait time.Duration // the longest wait for the lock (lockWait)
-	// stuckUntil: the lock was held too long; until then it is only tried,
-	// not waited for (each request would otherwise wait lockWait).
+	// stuckUntil: the lock was held too long; until then it is waited for
+	// stuckWait at most (each request would otherwise wait lockWait).
 	stuckUntil time.Time
 }
 
-// stuckBackoff: how long the lock is only tried after it was held too long.
-const stuckBackoff = 30 * time.Second
+// After the lock was held too long, it is waited for stuckWait at most
+// during stuckBackoff: a stopped process slows each request by that much,
+// not by lockWait.
+const (
+	stuckBackoff = 30 * time.Second
+	stuckWait    = 250 * time.Millisecond
+)
 
 func openLedger(dir, apiBase, authBase string) (*ledger, error) {
 	if err := ensureSharedDir(dir); err != nil {
@@ -112,10 +113,10 @@ func openLedger(dir, apiBase, authBase string) (*ledger, error) {
 func (g *ledger) read(ctx context.Context, now time.Time, keep time.Duration) (*ledgerState, error) {
 	wait := g.wait
 	if now.Before(g.stuckUntil) {
-		wait = 0
+		wait = min(wait, stuckWait)
 	}
 	if err := g.lock.lock(ctx, wait); err != nil {
-		if errors.Is(err, errLockTimeout) && wait > 0 {
+		if errors.Is(err, errLockTimeout) && !now.Before(g.stuckUntil) {
 			g.stuckUntil = now.Add(stuckBackoff)
 		}
 		return nil, err
@@ -171,53 +172,100 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// parseLedger reads a ledger; what does not parse is left out.
+// parseLedger reads a ledger; what does not parse is left out. It runs for
+// every decision of every process, under the lock: it splits lines by hand
+// and shares the strings that repeat (owners, key lists) instead of
+// allocating each line's.
 func parseLedger(b []byte) *ledgerState {
 	st := &ledgerState{}
 	header, rest, _ := bytes.Cut(b, []byte{'\n'})
 	if string(header) != ledgerHeader {
 		return st
 	}
+	owners := map[string]string{}
+	keyLists := map[string][]string{}
+	intern := func(m map[string]string, b []byte) string {
+		if s, ok := m[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		m[s] = s
+		return s
+	}
+	// The entries are allocated together (one slab, never grown: pointers
+	// into it stay valid).
+	slab := make([]ledgerEntry, 0, min(bytes.Count(rest, []byte{'\n'})+1, maxLedgerEntries))
+	var f [8][]byte
 	for len(rest) > 0 {
 		var line []byte
 		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
-		f := strings.Fields(string(line))
-		if len(f) < 4 {
+		n := 0
+		for len(line) > 0 && n < len(f) {
+			var field []byte
+			field, line, _ = bytes.Cut(line, []byte{' '})
+			if len(field) > 0 {
+				f[n] = field
+				n++
+			}
+		}
+		if len(line) > 0 || n < 4 || len(f[0]) != 1 {
 			continue
 		}
-		at, err := strconv.ParseInt(f[2], 10, 64)
-		if err != nil || at <= 0 {
+		at, ok := parseMillis(f[2])
+		if !ok {
 			continue
 		}
-		when := time.UnixMilli(at)
-		switch f[0] {
-		case "e":
-			if len(f) != 5 || (f[3] != "f" && f[3] != "d") || len(st.entries) >= maxLedgerEntries {
+		switch f[0][0] {
+		case 'e':
+			if n != 5 || len(f[3]) != 1 || (f[3][0] != 'f' && f[3][0] != 'd') || len(slab) == cap(slab) {
 				continue
 			}
-			keys := strings.Split(f[4], ",")
-			if slices.Contains(keys, "") {
+			keys, ok := keyLists[string(f[4])]
+			if !ok {
+				keys = strings.Split(string(f[4]), ",")
+				if slices.Contains(keys, "") {
+					continue
+				}
+				keyLists[string(f[4])] = keys
+			}
+			slab = append(slab, ledgerEntry{owner: intern(owners, f[1]), end: at, flying: f[3][0] == 'f', keys: keys})
+			st.entries = append(st.entries, &slab[len(slab)-1])
+		case 'b':
+			if n == 4 {
+				st.blocks = append(st.blocks, ledgerBlock{owner: string(f[1]), until: at, key: string(f[3])})
+			}
+		case 'w':
+			if n != 7 {
 				continue
 			}
-			st.entries = append(st.entries, &ledgerEntry{owner: f[1], end: when, flying: f[3] == "f", keys: keys})
-		case "b":
-			if len(f) == 4 {
-				st.blocks = append(st.blocks, ledgerBlock{owner: f[1], until: when, key: f[3]})
-			}
-		case "w":
-			if len(f) != 7 {
+			lim, err1 := strconv.Atoi(string(f[5]))
+			per, err2 := strconv.ParseInt(string(f[6]), 10, 64)
+			if err1 != nil || err2 != nil || lim <= 0 || per <= 0 || per > 24*3600*1000 {
 				continue
 			}
-			n, err1 := strconv.Atoi(f[5])
-			per, err2 := strconv.ParseInt(f[6], 10, 64)
-			if err1 != nil || err2 != nil || n <= 0 || per <= 0 || per > 24*3600*1000 {
-				continue
-			}
-			st.windows = append(st.windows, ledgerWindow{owner: f[1], until: when, class: f[3], key: f[4], n: n,
+			st.windows = append(st.windows, ledgerWindow{owner: string(f[1]), until: at, class: string(f[3]), key: string(f[4]), n: lim,
 				per: time.Duration(per) * time.Millisecond})
 		}
 	}
 	return st
+}
+
+// parseMillis reads a positive decimal number of Unix milliseconds.
+func parseMillis(b []byte) (time.Time, bool) {
+	if len(b) == 0 || len(b) > 15 {
+		return time.Time{}, false
+	}
+	var ms int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		ms = ms*10 + int64(c-'0')
+	}
+	if ms == 0 {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
 }
 
 // prune drops what has expired: entries that left every window (a flying
@@ -254,33 +302,42 @@ func unixMilliCeil(t time.Time) int64 {
 }
 
 func (st *ledgerState) encode() []byte {
-	var b bytes.Buffer
-	b.Grow(64 + 48*len(st.entries))
-	b.WriteString(ledgerHeader)
-	b.WriteByte('\n')
+	b := make([]byte, 0, 64+56*len(st.entries))
+	b = append(b, ledgerHeader...)
+	b = append(b, '\n')
 	for _, e := range st.entries {
-		state := "d"
+		state := byte('d')
 		if e.flying {
-			state = "f"
+			state = 'f'
 		}
-		b.WriteString("e ")
-		b.WriteString(e.owner)
-		b.WriteByte(' ')
-		b.WriteString(strconv.FormatInt(unixMilliCeil(e.end), 10))
-		b.WriteByte(' ')
-		b.WriteString(state)
-		b.WriteByte(' ')
-		b.WriteString(strings.Join(e.keys, ","))
-		b.WriteByte('\n')
+		b = append(b, 'e', ' ')
+		b = append(b, e.owner...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, unixMilliCeil(e.end), 10)
+		b = append(b, ' ', state, ' ')
+		for i, k := range e.keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, k...)
+		}
+		b = append(b, '\n')
 	}
 	for _, k := range st.blocks {
-		b.WriteString("b " + k.owner + " " + strconv.FormatInt(unixMilliCeil(k.until), 10) + " " + k.key + "\n")
+		b = append(b, "b "+k.owner+" "...)
+		b = strconv.AppendInt(b, unixMilliCeil(k.until), 10)
+		b = append(b, " "+k.key+"\n"...)
 	}
 	for _, w := range st.windows {
-		b.WriteString("w " + w.owner + " " + strconv.FormatInt(unixMilliCeil(w.until), 10) + " " + w.class + " " + w.key + " " +
-			strconv.Itoa(w.n) + " " + strconv.FormatInt(w.per.Milliseconds(), 10) + "\n")
+		b = append(b, "w "+w.owner+" "...)
+		b = strconv.AppendInt(b, unixMilliCeil(w.until), 10)
+		b = append(b, " "+w.class+" "+w.key+" "...)
+		b = strconv.AppendInt(b, int64(w.n), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, w.per.Milliseconds(), 10)
+		b = append(b, '\n')
 	}
-	return b.Bytes()
+	return b
 }
 
 // ledgerKey makes a limiter key safe for the ledger's fields (endpoints are

@@ -263,13 +263,14 @@ func (l *limiter) acquire(ctx context.Context, logs func() []*slidingLog, take f
 		ls := logs()
 		// Room appears when a window moves on (wait > 0) or an answer
 		// comes (changed); a request that found room takes it at once.
-		// Other processes' answers wake no one here: while theirs on the
-		// way fill a window (poll), the ledger is read again shortly.
+		// Other processes' answers wake no one here: where theirs on the
+		// way stand in the way, wait is the earliest they can make room,
+		// and the ledger is read again then.
 		var wait time.Duration
-		untilAnswer, poll := false, false
+		untilAnswer := false
 		for _, s := range ls {
-			d, u, p := l.room(s, now)
-			wait, untilAnswer, poll = max(wait, d), untilAnswer || u, poll || p
+			d, u, _ := l.room(s, now)
+			wait, untilAnswer = max(wait, d), untilAnswer || u
 		}
 		if wait == 0 && !untilAnswer {
 			take(ls, now)
@@ -284,10 +285,6 @@ func (l *limiter) acquire(ctx context.Context, logs func() []*slidingLog, take f
 		}
 		changed := l.changed
 		l.mu.Unlock()
-
-		if poll && (untilAnswer || wait > sharedPoll) {
-			wait, untilAnswer = sharedPoll, false
-		}
 		var timer <-chan time.Time
 		stop := func() {}
 		if wait > 0 {

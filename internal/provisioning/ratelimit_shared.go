@@ -35,8 +35,8 @@ type sharedLimits struct {
 
 // foreignLog is what the other processes hold in one window.
 type foreignLog struct {
-	done    []time.Time // answer times, sorted; a request on its way at its latest answer
-	flying  int         // of those, requests on their way
+	done    []time.Time // answer times, sorted
+	flying  int         // requests on their way (each in the window until answered, and a window after)
 	blocked time.Time   // a 429 blocked the window until then
 	n       int         // the lowest limit the API's headers gave them (0: none)
 }
@@ -89,9 +89,10 @@ func (l *limiter) sync(ctx context.Context, now time.Time) bool {
 		others.entries = append(others.entries, e)
 		for _, k := range e.keys {
 			f := get(k)
-			f.done = append(f.done, e.end)
 			if e.flying {
 				f.flying++
+			} else {
+				f.done = append(f.done, e.end)
 			}
 		}
 	}
@@ -228,7 +229,11 @@ func (l *limiter) othersIn(s *slidingLog, now time.Time) []time.Time {
 // used counts the places taken in s's window, by this client and (with a
 // ledger) every other. s is pruned.
 func (l *limiter) used(s *slidingLog, now time.Time) int {
-	return len(s.done) + s.inflight + len(l.othersIn(s, now))
+	n := len(s.done) + s.inflight + len(l.othersIn(s, now))
+	if f := l.foreignOf(s); f != nil {
+		n += f.flying
+	}
+	return n
 }
 
 // addPlace counts a request that is not this client's in s, as answered now
@@ -242,10 +247,13 @@ func (l *limiter) addPlace(s *slidingLog, now time.Time) {
 
 // room returns how long until one more request fits s (0: now); untilAnswer:
 // only an answer to one of this client's requests on their way can make
-// room; poll: other processes' requests on their way fill part of the
-// window, and their answers (which may come before the latest time assumed
-// for them) wake no one here. l.mu is held.
-func (l *limiter) room(s *slidingLog, now time.Time) (d time.Duration, untilAnswer, poll bool) {
+// room. With a ledger, other processes' requests on their way may be what
+// stands in the way: their answers wake no one here, and a place they hold
+// is free a window after an answer that has not come yet, so d is then a
+// lower bound (lower: true), the earliest that place can be free (answered
+// now, it would leave a window from now); the waiter looks again then. l.mu
+// is held.
+func (l *limiter) room(s *slidingLog, now time.Time) (d time.Duration, untilAnswer, lower bool) {
 	f := l.foreignOf(s)
 	if f == nil {
 		d, untilAnswer = s.wait(now, l.specs.margin)
@@ -256,18 +264,28 @@ func (l *limiter) room(s *slidingLog, now time.Time) (d time.Duration, untilAnsw
 		d = blocked.Sub(now)
 	}
 	others := l.othersIn(s, now)
-	used := len(s.done) + s.inflight + len(others)
+	done := len(s.done) + len(others)
+	used := done + s.inflight + f.flying
 	n := l.limit(s)
 	if used < n {
 		return d, false, false
 	}
-	poll = f.flying > 0
-	leave := used - n + 1
-	if leave > len(s.done)+len(others) {
-		return d, true, poll
+	// Places free in the order of the answers: those given (exactly), then
+	// the others' on their way (not before a window from now), then this
+	// client's own (whose answers wake the waiter).
+	switch leave := used - n + 1; {
+	case leave <= done:
+		t := kthOfMerged(s.done, others, leave-1)
+		return max(d, t.Add(s.w.per+l.specs.margin).Sub(now)), false, false
+	case leave <= done+f.flying:
+		return max(d, s.w.per+l.specs.margin), false, true
+	case f.flying > 0:
+		// This client's answers wake the waiter; should the others'
+		// answers come first, their places are free a window from now.
+		return max(d, s.w.per+l.specs.margin), true, true
+	default:
+		return d, true, false
 	}
-	t := kthOfMerged(s.done, others, leave-1)
-	return max(d, t.Add(s.w.per+l.specs.margin).Sub(now)), false, poll
 }
 
 // kthOfMerged is the k-th (from 0) smallest of two sorted lists together.

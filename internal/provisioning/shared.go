@@ -133,44 +133,65 @@ const lockWait = 5 * time.Second
 
 var errLockTimeout = errors.New("the lock was held by another process for too long")
 
-// fileLock is the advisory lock beside a shared file. One per holder: two
-// fileLocks of one path exclude each other even within one process.
+// fileLock is the advisory lock beside a shared file. Its holder is one
+// client (the limiter under its mutex, the token source under its
+// semaphore); two fileLocks of one path exclude each other even within one
+// process (each locks a descriptor of its own).
 type fileLock struct {
-	fl *flock.Flock
+	path string
+	held *flock.Flock
 }
 
-func newFileLock(path string) *fileLock {
-	return &fileLock{fl: flock.New(path, flock.SetPermissions(0o600))}
-}
+func newFileLock(path string) *fileLock { return &fileLock{path: path} }
 
-// lock takes the lock, waiting at most max (and not past ctx).
+// lock takes the lock, waiting at most max (and not past ctx). The wait is
+// the kernel's (a blocking flock in a goroutine), not a loop of tries: with
+// dozens of processes waiting, tries every millisecond would take the CPU
+// from the one holding the lock. A wait given up leaves the goroutine to
+// release the lock as soon as it gets it.
 func (l *fileLock) lock(ctx context.Context, max time.Duration) error {
-	ok, err := l.fl.TryLock()
+	fl := flock.New(l.path, flock.SetPermissions(0o600))
+	ok, err := fl.TryLock()
 	if err != nil {
 		return err
 	}
-	if ok {
-		return nil
+	if !ok {
+		if max <= 0 {
+			return errLockTimeout
+		}
+		got := make(chan error, 1)
+		go func() { got <- fl.Lock() }()
+		timer := time.NewTimer(max)
+		defer timer.Stop()
+		select {
+		case err := <-got:
+			if err != nil {
+				return err
+			}
+		case <-timer.C:
+			go abandonLock(fl, got)
+			return errLockTimeout
+		case <-ctx.Done():
+			go abandonLock(fl, got)
+			return ctx.Err()
+		}
 	}
-	if max <= 0 {
-		return errLockTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, max)
-	defer cancel()
-	ok, err = l.fl.TryLockContext(ctx, time.Millisecond)
-	switch {
-	case ok:
-		return nil
-	case errors.Is(err, context.DeadlineExceeded):
-		return errLockTimeout
-	case err != nil:
-		return err
-	default:
-		return errLockTimeout
+	l.held = fl
+	return nil
+}
+
+func abandonLock(fl *flock.Flock, got <-chan error) {
+	if <-got == nil {
+		_ = fl.Unlock()
 	}
 }
 
-func (l *fileLock) unlock() { _ = l.fl.Unlock() }
+func (l *fileLock) unlock() {
+	if l.held != nil {
+		_ = l.held.Unlock()
+		l.held = nil
+	}
+}
 
 // writeFileAtomic writes data to path through a temporary file in the same
 // directory (user-only) renamed over it: a reader sees the old content or

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io/fs"
+	"fmt"
+	"hash/crc32"
+	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -17,11 +19,13 @@ import (
 // limiter's windows, so that together they stay under the published limits.
 // A process reads it, decides and writes it back while holding the lock
 // beside it (ratelimit-<hash>.lock); the sections are short (read, parse,
-// decide, rename a new version into place).
+// decide, write it back in place).
 //
-// The file is text, one record a line, after a header line:
+// The file is text, one record a line, after a header line that gives the
+// length of the records and their CRC-32C (so that a file cut short by a
+// process killed while writing it is recognised, and ignored):
 //
-//	clprovisioning rate ledger 1
+//	clprovisioning rate ledger 1 <length> <crc32c hex>
 //	e <owner> <end ms> f|d <key>[,<key>...]   a request: the windows it counts in
 //	b <owner> <until ms> <key>                a window blocked by a 429's Retry-After
 //	w <owner> <until ms> <class> <key> <n> <per ms>
@@ -40,7 +44,7 @@ import (
 // longest window (a minute and the margin); blocks and windows carry their
 // own expiry (a window heard of is kept 10 minutes after it was last
 // heard); at most maxLedgerEntries entries are kept (the oldest go first);
-// a file that does not start with the header, or is larger than
+// a file whose header does not match its content, or larger than
 // maxLedgerBytes, is ignored and rewritten; a line that does not parse is
 // skipped. Each process writes back the others' records as it read them
 // (pruned) and its own from memory, which it alone holds.
@@ -86,6 +90,8 @@ type ledgerState struct {
 type ledger struct {
 	path string
 	lock *fileLock
+	f    *os.File // open while the lock is held
+	buf  []byte   // read and write buffer, reused (parsing copies what it keeps)
 	wait time.Duration // the longest wait for the lock (lockWait)
 	// stuckUntil: the lock was held too long; until then it is waited for
 	// stuckWait at most (each request would otherwise wait lockWait).
@@ -109,7 +115,7 @@ func openLedger(dir, apiBase, authBase string) (*ledger, error) {
 }
 
 // read takes the lock and reads the ledger as of now, keeping what is still
-// within keep of now. The caller must call g.lock.unlock().
+// within keep of now. The caller must call g.release.
 func (g *ledger) read(ctx context.Context, now time.Time, keep time.Duration) (*ledgerState, error) {
 	wait := g.wait
 	if now.Before(g.stuckUntil) {
@@ -122,54 +128,63 @@ func (g *ledger) read(ctx context.Context, now time.Time, keep time.Duration) (*
 		return nil, err
 	}
 	g.stuckUntil = time.Time{}
-	b, err := readSmallFile(g.path, maxLedgerBytes)
+	f, err := os.OpenFile(g.path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errTooLarge) {
-			g.lock.unlock()
-			return nil, err
-		}
-		b = nil // none yet, or too large to be ours: rebuilt
+		g.lock.unlock()
+		return nil, err
 	}
-	st := parseLedger(b)
+	g.f = f
+	b, err := readAll(f, maxLedgerBytes, g.buf[:0])
+	g.buf = b[:0]
+	if err != nil && !errors.Is(err, errTooLarge) {
+		g.release()
+		return nil, err
+	}
+	st := parseLedger(b) // nothing yet, or too large to be ours: rebuilt
 	st.prune(now, keep)
 	return st, nil
 }
 
-// write replaces the ledger's content; the lock is held.
+// write replaces the ledger's content, in place: every reader holds the
+// lock, so none sees a part, and a rename (a new file each time) would
+// make ext4 start writing the data out at every request. A process killed
+// while writing leaves a file whose header (length and CRC) does not match
+// its content: the next reader ignores it.
 func (g *ledger) write(st *ledgerState) error {
-	return writeFileAtomic(g.path, st.encode())
+	b := st.encode(g.buf[:0])
+	g.buf = b[:0]
+	if _, err := g.f.WriteAt(b, 0); err != nil {
+		return err
+	}
+	return g.f.Truncate(int64(len(b)))
+}
+
+// release closes the file and releases the lock.
+func (g *ledger) release() {
+	if g.f != nil {
+		_ = g.f.Close()
+		g.f = nil
+	}
+	g.lock.unlock()
 }
 
 var errTooLarge = errors.New("file too large")
 
-func readSmallFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
+// readAll reads f from its start, up to limit bytes, into buf.
+func readAll(f *os.File, limit int64, buf []byte) ([]byte, error) {
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return buf, err
 	}
 	if fi.Size() > limit {
-		return nil, errTooLarge
+		return buf, errTooLarge
 	}
-	b := make([]byte, 0, fi.Size()+512)
-	for {
-		n, err := f.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			break
-		}
-		if len(b) == cap(b) {
-			if int64(len(b)) > limit {
-				return nil, errTooLarge
-			}
-			b = slices.Grow(b, 4096)
-		}
+	b := slices.Grow(buf[:0], int(fi.Size()))[:fi.Size()]
+	n, err := f.ReadAt(b, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
 	}
-	return b, nil
+	return b[:n], nil
 }
 
 // parseLedger reads a ledger; what does not parse is left out. It runs for
@@ -178,8 +193,8 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 // allocating each line's.
 func parseLedger(b []byte) *ledgerState {
 	st := &ledgerState{}
-	header, rest, _ := bytes.Cut(b, []byte{'\n'})
-	if string(header) != ledgerHeader {
+	rest, ok := ledgerBody(b)
+	if !ok {
 		return st
 	}
 	owners := map[string]string{}
@@ -250,6 +265,25 @@ func parseLedger(b []byte) *ledgerState {
 	return st
 }
 
+// ledgerBody returns the records of a ledger whose header is this
+// version's and matches them: "clprovisioning rate ledger 1 <length of the
+// records> <their CRC-32C, hex>".
+func ledgerBody(b []byte) ([]byte, bool) {
+	header, rest, _ := bytes.Cut(b, []byte{'\n'})
+	f := strings.Fields(string(header))
+	if len(f) != 6 || strings.Join(f[:4], " ") != ledgerHeader {
+		return nil, false
+	}
+	n, err1 := strconv.Atoi(f[4])
+	sum, err2 := strconv.ParseUint(f[5], 16, 32)
+	if err1 != nil || err2 != nil || n != len(rest) || crc32.Checksum(rest, crc32c) != uint32(sum) {
+		return nil, false
+	}
+	return rest, true
+}
+
+var crc32c = crc32.MakeTable(crc32.Castagnoli)
+
 // parseMillis reads a positive decimal number of Unix milliseconds.
 func parseMillis(b []byte) (time.Time, bool) {
 	if len(b) == 0 || len(b) > 15 {
@@ -301,10 +335,10 @@ func unixMilliCeil(t time.Time) int64 {
 	return ms
 }
 
-func (st *ledgerState) encode() []byte {
-	b := make([]byte, 0, 64+56*len(st.entries))
-	b = append(b, ledgerHeader...)
-	b = append(b, '\n')
+// encode appends the ledger's file content to buf.
+func (st *ledgerState) encode(buf []byte) []byte {
+	const headerRoom = 64
+	b := slices.Grow(buf[:0], headerRoom+56*len(st.entries))[:headerRoom]
 	for _, e := range st.entries {
 		state := byte('d')
 		if e.flying {
@@ -337,7 +371,11 @@ func (st *ledgerState) encode() []byte {
 		b = strconv.AppendInt(b, w.per.Milliseconds(), 10)
 		b = append(b, '\n')
 	}
-	return b
+	records := b[headerRoom:]
+	header := fmt.Sprintf("%s %d %08x\n", ledgerHeader, len(records), crc32.Checksum(records, crc32c))
+	start := headerRoom - len(header)
+	copy(b[start:], header)
+	return b[start:]
 }
 
 // ledgerKey makes a limiter key safe for the ledger's fields (endpoints are

@@ -13,7 +13,7 @@ func benchLedger(n int) []byte {
 		st.entries = append(st.entries, &ledgerEntry{owner: fmt.Sprintf("%016x", i%40), end: now.Add(time.Duration(i) * time.Millisecond),
 			keys: []string{"read:memberships", "read"}})
 	}
-	return st.encode()
+	return st.encode(nil)
 }
 
 func BenchmarkLedgerParse(b *testing.B) {
@@ -27,6 +27,34 @@ func BenchmarkLedgerParse(b *testing.B) {
 func BenchmarkLedgerEncode(b *testing.B) {
 	st := parseLedger(benchLedger(1000))
 	for b.Loop() {
-		st.encode()
+		st.encode(nil)
+	}
+}
+
+// BenchmarkSharedRequest: one request's two turns at the ledger (its place,
+// its answer), with 250 places of another process in the file.
+func BenchmarkSharedRequest(b *testing.B) {
+	dir := b.TempDir()
+	other := newLimiter(defaultLimitSpecs())
+	other.share(dir, "https://api.example", "https://auth.example", time.Minute)
+	for range 250 {
+		tk, _, err := other.waitRequest(b.Context(), "GET", "memberships")
+		if err != nil {
+			b.Fatal(err)
+		}
+		other.done(tk, nil)
+	}
+	l := newLimiter(defaultLimitSpecs())
+	l.share(dir, "https://api.example", "https://auth.example", time.Minute)
+	for b.Loop() {
+		tk, _, err := l.waitRequest(b.Context(), "POST", "memberships")
+		if err != nil {
+			b.Fatal(err)
+		}
+		l.done(tk, nil)
+		l.mu.Lock()
+		l.m = map[string]*slidingLog{} // stay under the limits
+		l.shared.mine = nil
+		l.mu.Unlock()
 	}
 }

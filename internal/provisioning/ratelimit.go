@@ -281,7 +281,7 @@ func (l *limiter) acquire(ctx context.Context, logs func() []*slidingLog, take f
 			return now.Sub(start), nil
 		}
 		if synced {
-			l.shared.ledger.lock.unlock()
+			l.shared.ledger.release()
 		}
 		changed := l.changed
 		l.mu.Unlock()

@@ -156,7 +156,7 @@ func isExtraKey(class, key string) bool {
 // client's from memory; then releases the lock. l.mu is held.
 func (l *limiter) publish(now time.Time) {
 	sh := l.shared
-	defer sh.ledger.lock.unlock()
+	defer sh.ledger.release()
 	keep := l.keep()
 	sh.mine = slices.DeleteFunc(sh.mine, func(e *ledgerEntry) bool {
 		return !e.flying && !now.Before(e.end.Add(keep))

@@ -1,6 +1,8 @@
 package provisioning
 
 import (
+	"fmt"
+	"hash/crc32"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -297,8 +299,10 @@ func TestSharedLedgerCorruptFile(t *testing.T) {
 	for name, content := range map[string]string{
 		"garbage":        "\x00\x01not a ledger at all\n",
 		"another format": "clprovisioning rate ledger 9\ne x 99999999999999 d write:roles\n",
-		"truncated":      ledgerHeader + "\ne abc 17487",
-		"bad lines":      ledgerHeader + "\ne a\nb x y z\nw 1 2 3 4 5 6 7\ne o notanumber d write\ne o 1 q write\n\n",
+		"no length":      ledgerHeader + "\ne abc 17487 d write\n",
+		"cut short":      ledgerFile("e abc 99999999999999 d write:roles\ne abc 99999999999999 d write:roles\n")[:60],
+		"wrong checksum": strings.Replace(ledgerFile("e abc 99999999999999 d write:roles\n"), "e abc", "e abd", 1),
+		"bad lines":      ledgerFile("e a\nb x y z\nw 1 2 3 4 5 6 7\ne o notanumber d write\ne o 1 q write\nx\n\n"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -313,15 +317,15 @@ func TestSharedLedgerCorruptFile(t *testing.T) {
 			if d := ls[0].next(http.MethodPost, "roles"); d != 10*time.Second+margin {
 				t.Fatalf("the 51st waits %s", d)
 			}
-			if got := string(mustRead(t, ledgerPath(t, dir))); !strings.HasPrefix(got, ledgerHeader+"\n") {
-				t.Fatalf("the ledger was not rewritten: %q", got[:min(len(got), 80)])
+			if st := parseLedger(mustRead(t, ledgerPath(t, dir))); len(st.entries) != 50 {
+				t.Fatalf("the ledger was not rewritten: %d entries", len(st.entries))
 			}
 		})
 	}
 	t.Run("too large", func(t *testing.T) {
 		t.Parallel()
 		ls, _, dir := sharedLimiters(t, 1)
-		big := ledgerHeader + "\n" + strings.Repeat("e o 1 d write\n", maxLedgerBytes/10)
+		big := ledgerFile(strings.Repeat("e o 1 d write\n", maxLedgerBytes/10))
 		if err := os.WriteFile(ledgerPath(t, dir), []byte(big), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -380,6 +384,11 @@ func TestSharedLedgerFiles(t *testing.T) {
 	if len(names) != 2 {
 		t.Fatalf("files %v, want the ledger and its lock", names)
 	}
+}
+
+// ledgerFile is a ledger file of these records, with its header.
+func ledgerFile(records string) string {
+	return fmt.Sprintf("%s %d %08x\n%s", ledgerHeader, len(records), crc32.Checksum([]byte(records), crc32c), records)
 }
 
 func ledgerPath(t *testing.T, dir string) string {
@@ -453,7 +462,7 @@ func TestLedgerEncodeParse(t *testing.T) {
 		blocks:  []ledgerBlock{{owner: "aa", key: "write:roles", until: now.Add(3 * time.Second)}},
 		windows: []ledgerWindow{{owner: "bb", until: now.Add(ledgerWindowTTL), class: "read", key: "read:30s", n: 10, per: 30 * time.Second}},
 	}
-	got := parseLedger(st.encode())
+	got := parseLedger(st.encode(nil))
 	if len(got.entries) != 2 || len(got.blocks) != 1 || len(got.windows) != 1 {
 		t.Fatalf("parsed %+v", got)
 	}

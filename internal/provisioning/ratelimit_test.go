@@ -103,7 +103,7 @@ func (l *limiter) nextPoll(method, endpoint string) (time.Duration, bool) {
 	defer l.mu.Unlock()
 	now := l.clock.Now()
 	if l.sync(context.Background(), now) {
-		l.shared.ledger.lock.unlock()
+		l.shared.ledger.release()
 	}
 	var wait time.Duration
 	poll := false

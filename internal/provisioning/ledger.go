@@ -90,8 +90,8 @@ type ledgerState struct {
 type ledger struct {
 	path string
 	lock *fileLock
-	f    *os.File // open while the lock is held
-	buf  []byte   // read and write buffer, reused (parsing copies what it keeps)
+	f    *os.File      // open while the lock is held
+	buf  []byte        // read and write buffer, reused (parsing copies what it keeps)
 	wait time.Duration // the longest wait for the lock (lockWait)
 	// stuckUntil: the lock was held too long; until then it is waited for
 	// stuckWait at most (each request would otherwise wait lockWait).

@@ -544,3 +544,85 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// queued waits (bounded) until n requests wait in the queue of key.
+func queued(t *testing.T, l *limiter, key string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		l.mu.Lock()
+		got := len(l.queues[key])
+		l.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests wait in %s, want %d", got, key, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Requests waiting for one window leave in their order of arrival, and
+// only the first of them looks for room (sets a timer): the others wait
+// for it to leave. One that gives up lets the next take its turn.
+func TestLimiterWaitersQueueInOrder(t *testing.T) {
+	t.Parallel()
+	specs := defaultLimitSpecs()
+	specs.writeEndpoint = window{2, 10 * time.Second}
+	l, fc := testLimiter(specs)
+	take(t, l, http.MethodPost, "roles", 2)
+
+	const key = "write:roles"
+	order := make(chan int, 4)
+	tickets := make(chan *ticket, 4)
+	cancels := make([]context.CancelFunc, 4)
+	for i := range 4 {
+		ctx, cancel := context.WithCancel(t.Context())
+		cancels[i] = cancel
+		go func() {
+			tk, _, err := l.waitRequest(ctx, http.MethodPost, "roles")
+			if err != nil {
+				order <- -1 - i
+				return
+			}
+			order <- i
+			tickets <- tk
+		}()
+		queued(t, l, key, i+1)
+	}
+	defer func() {
+		for _, c := range cancels {
+			c()
+		}
+	}()
+	if d := fc.waitArmed(t); d != 10*time.Second+margin {
+		t.Fatalf("the first waiter waits %s, want %s", d, 10*time.Second+margin)
+	}
+	if n := len(fc.armed); n != 0 {
+		t.Fatalf("%d more waiters set timers; only the first should", n)
+	}
+	// Both places free at once: the first two leave, in order.
+	fc.Advance(10*time.Second + margin)
+	for want := range 2 {
+		if got := <-order; got != want {
+			t.Fatalf("request %d left, want %d", got, want)
+		}
+	}
+	queued(t, l, key, 2)
+	// The third gives up: the fourth takes its turn when a place frees.
+	cancels[2]()
+	if got := <-order; got != -3 {
+		t.Fatalf("got %d, want the third to give up", got)
+	}
+	queued(t, l, key, 1)
+	l.done(<-tickets, nil)
+	if d := fc.waitArmed(t); d != 10*time.Second+margin {
+		t.Fatalf("the fourth waits %s, want %s", d, 10*time.Second+margin)
+	}
+	fc.Advance(10*time.Second + margin)
+	if got := <-order; got != 3 {
+		t.Fatalf("request %d left, want 3", got)
+	}
+	queued(t, l, key, 0)
+}

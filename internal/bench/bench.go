@@ -4,7 +4,9 @@
 // limits on or off), and each command's wall time is set against the floor
 // the published limits allow for the requests it sent (floor.go). It also
 // plans a large configuration with and without refresh, and profiles the
-// provider's CPU at plan time.
+// provider's CPU at plan time. A concurrent scenario (concurrent.go) runs
+// many Terraform processes at once against one simulator, as pipelines
+// behind one address.
 //
 // Run it with `make bench` (cmd/bench); it is not part of `make test`.
 package bench
@@ -21,18 +23,26 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/simulator"
 )
 
 // Options choose what is measured.
 type Options struct {
-	Terraform string        // the Terraform CLI
-	Ns        []int         // membership counts applied, planned and destroyed
-	Limits    []bool        // simulator rate limits: on, off or both
-	Runs      int           // repetitions of each measured figure
-	PlanN     int           // objects of the large no-change plan (0: none)
-	ProfileN  int           // the N whose plan is profiled (limits on, once; 0: none)
-	Out       string        // profiles, logs, results.json
-	Timeout   time.Duration // the whole benchmark
+	Terraform string // the Terraform CLI
+	Ns        []int  // membership counts applied, planned and destroyed
+	Limits    []bool // simulator rate limits: on, off or both
+	Runs      int    // repetitions of each measured figure
+	PlanN     int    // objects of the large no-change plan (0: none)
+	ProfileN  int    // the N whose plan is profiled (limits on, once; 0: none)
+	// Concurrent lists the modes of the concurrent scenario to run
+	// (concurrent.go): ModeShared, ModeUnshared; none: not run. It applies
+	// ConcurrentN memberships in each of ConcurrentApplies processes at
+	// once, then plans in ConcurrentPlans processes at once.
+	Concurrent                                      []string
+	ConcurrentApplies, ConcurrentN, ConcurrentPlans int
+	Out                                             string        // profiles, logs, results.json
+	Timeout                                         time.Duration // the whole benchmark
 	// ProviderEnv is added to the environment of every terraform command
 	// (which passes it on to the provider processes).
 	ProviderEnv []string
@@ -60,6 +70,13 @@ type Measurement struct {
 	SimulatorCPU  time.Duration `json:"simulator_cpu_ns"`
 	ProviderProcs int           `json:"provider_processes"`
 	ProviderRSS   int64         `json:"provider_max_rss_kib"` // the largest provider process's peak
+
+	// TokenPerMinute is the most token requests in any 60 s.
+	TokenPerMinute int `json:"token_max_per_minute"`
+	// Concurrent scenario: the terraform commands run at once, and how many
+	// of them failed.
+	Parallel int `json:"parallel,omitempty"`
+	Failures int `json:"failures,omitempty"`
 }
 
 // Requests is every request sent, token requests included.
@@ -112,6 +129,11 @@ func Run(ctx context.Context, opts Options, providerDir string) ([]Measurement, 
 		}
 		if opts.PlanN > 0 {
 			if err := b.largePlan(ctx, opts.PlanN, run); err != nil {
+				return b.results, err
+			}
+		}
+		for _, mode := range opts.Concurrent {
+			if err := b.concurrent(ctx, mode, run); err != nil {
 				return b.results, err
 			}
 		}
@@ -291,13 +313,32 @@ func (b *bencher) measure(ctx context.Context, s *session, op string, env []stri
 	m := s.base
 	m.Op = op
 	m.Wall = res.wall
+	tally(&m, reqs)
+	m.ProviderCPU = res.provider.Total()
+	m.TerraformCPU = res.cpu.Total() - res.provider.Total()
+	m.SimulatorCPU = simAfter.sub(simBefore).Total()
+	m.ProviderProcs = res.procs
+	m.ProviderRSS = res.maxRSS
+	b.results = append(b.results, m)
+	b.logf("  %-11s N=%-5d limits %-3s run %d  %-22s wall %7.2fs  floor %6.1fs  %s  CPU terraform %.2fs provider %.2fs (%d processes, peak %d MiB) simulator %.2fs",
+		m.Scenario, m.N, onOff(m.Limits), m.Run, m.Op, m.Wall.Seconds(), m.Floor.Seconds(), methodsString(&m),
+		m.TerraformCPU.Seconds(), m.ProviderCPU.Seconds(), m.ProviderProcs, m.ProviderRSS/1024, m.SimulatorCPU.Seconds())
+	return &m, nil
+}
+
+// tally counts the requests the simulator served into m: by method and
+// status, token requests apart, their span, and the floor the published
+// limits set for those it accepted.
+func tally(m *Measurement, reqs []simulator.Request) {
 	m.Methods, m.Status = map[string]int{}, map[int]int{}
 	counts := Counts{}
 	var first, last time.Time
+	var tokens []time.Time
 	for _, r := range reqs {
 		k := Classify(r.Method, r.Path)
 		if k.Class == "token" {
 			m.Token++
+			tokens = append(tokens, r.Time)
 		} else {
 			m.Methods[r.Method]++
 		}
@@ -316,16 +357,21 @@ func (b *bencher) measure(ctx context.Context, s *session, op string, env []stri
 		m.Span = last.Sub(first)
 	}
 	m.Floor = Floor(counts, Published)
-	m.ProviderCPU = res.provider.Total()
-	m.TerraformCPU = res.cpu.Total() - res.provider.Total()
-	m.SimulatorCPU = simAfter.sub(simBefore).Total()
-	m.ProviderProcs = res.procs
-	m.ProviderRSS = res.maxRSS
-	b.results = append(b.results, m)
-	b.logf("  %-11s N=%-5d limits %-3s run %d  %-22s wall %7.2fs  floor %6.1fs  %s  CPU terraform %.2fs provider %.2fs (%d processes, peak %d MiB) simulator %.2fs",
-		m.Scenario, m.N, onOff(m.Limits), m.Run, m.Op, m.Wall.Seconds(), m.Floor.Seconds(), methodsString(&m),
-		m.TerraformCPU.Seconds(), m.ProviderCPU.Seconds(), m.ProviderProcs, m.ProviderRSS/1024, m.SimulatorCPU.Seconds())
-	return &m, nil
+	m.TokenPerMinute = MostInWindow(tokens, time.Minute)
+}
+
+// MostInWindow is the largest number of the times that fall in any period
+// of length per (a request at t is in [t, t+per)).
+func MostInWindow(times []time.Time, per time.Duration) int {
+	ts := slices.SortedFunc(slices.Values(times), func(a, b time.Time) int { return a.Compare(b) })
+	most, j := 0, 0
+	for i := range ts {
+		for ts[i].Sub(ts[j]) >= per {
+			j++
+		}
+		most = max(most, i-j+1)
+	}
+	return most
 }
 
 func onOff(b bool) string {

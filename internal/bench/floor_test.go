@@ -51,3 +51,28 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+func TestMostInWindow(t *testing.T) {
+	t0 := time.Unix(1_750_000_000, 0)
+	at := func(secs ...float64) []time.Time {
+		var out []time.Time
+		for _, s := range secs {
+			out = append(out, t0.Add(time.Duration(s*float64(time.Second))))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		times []time.Time
+		want  int
+	}{
+		{nil, 0},
+		{at(0), 1},
+		{at(0, 59.9, 60), 2},   // one at 60 s has left the window of the first
+		{at(30, 0, 10, 70), 3}, // unsorted
+		{at(0, 1, 2, 61, 62), 3},
+	} {
+		if got := MostInWindow(c.times, time.Minute); got != c.want {
+			t.Errorf("MostInWindow(%v) = %d, want %d", c.times, got, c.want)
+		}
+	}
+}

@@ -89,9 +89,15 @@ func secs(d time.Duration) float64 { return d.Seconds() }
 // Table writes the measurements as a Markdown table: medians over the runs,
 // with the range of the runs in parentheses where they differ.
 func Table(w io.Writer, ms []Measurement) {
+	if !slices.ContainsFunc(ms, func(m Measurement) bool { return !isConcurrent(m.Scenario) }) {
+		return
+	}
 	fmt.Fprintln(w, "| memberships | limits | operation | GET | POST | DELETE | token | 429 | wall s | floor s | wall/floor | CPU s: Terraform / provider / simulator |")
 	fmt.Fprintln(w, "|---:|:---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, g := range groups(ms) {
+		if isConcurrent(g.scenario) {
+			continue // ConcurrentTable
+		}
 		count := func(f func(*Measurement) int) string {
 			return spread(g.values(func(m *Measurement) float64 { return float64(f(m)) }), "%.0f")
 		}
@@ -155,7 +161,7 @@ func Targets(ms []Measurement) []Target {
 	}
 	n429, total := 0, 0
 	for _, m := range ms {
-		if m.Limits {
+		if m.Limits && !isConcurrent(m.Scenario) { // the concurrent scenario has targets of its own
 			n429 += m.Status[429]
 			total += m.Requests()
 		}
@@ -191,6 +197,110 @@ func Targets(ms []Measurement) []Target {
 		out = append(out, Target{Name: fmt.Sprintf("no-change plan of %d+1 objects ≤ 1.2 × Terraform alone (-refresh=false)", g.n),
 			Met:    with <= 1.2*without,
 			Detail: fmt.Sprintf("%.1f s with refresh, %.1f s without: %.2f × (runs: %s vs %s)", with, without, with/without, list(g.values(func(m *Measurement) float64 { return secs(m.Wall) }), "%.1f"), list(alone.values(func(m *Measurement) float64 { return secs(m.Wall) }), "%.1f"))})
+	}
+	return append(out, concurrentTargets(ms)...)
+}
+
+func isConcurrent(scenario string) bool { return strings.HasPrefix(scenario, "concurrent") }
+
+// ConcurrentTable writes the concurrent scenario's measurements (if any) as
+// a Markdown table, the shared cache on and off side by side.
+func ConcurrentTable(w io.Writer, ms []Measurement) {
+	var gs []*group
+	for _, g := range groups(ms) {
+		if isConcurrent(g.scenario) {
+			gs = append(gs, g)
+		}
+	}
+	if len(gs) == 0 {
+		return
+	}
+	slices.SortStableFunc(gs, func(a, b *group) int {
+		return cmp.Or(cmp.Compare(a.op, b.op), cmp.Compare(a.scenario, b.scenario))
+	})
+	fmt.Fprintln(w, "| operation | shared cache | failures | GET | POST | token | token, most in 60 s | 429 | wall s | floor s | wall/floor | CPU s: Terraform / provider / simulator |")
+	fmt.Fprintln(w, "|---|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+	for _, g := range gs {
+		count := func(f func(*Measurement) int) string {
+			return spread(g.values(func(m *Measurement) float64 { return float64(f(m)) }), "%.0f")
+		}
+		floor, ratio := "–", "–"
+		if g.median(func(m *Measurement) float64 { return secs(m.Floor) }) > 0 {
+			floor = spread(g.values(func(m *Measurement) float64 { return secs(m.Floor) }), "%.0f")
+			ratio = spread(g.values(func(m *Measurement) float64 { return m.Ratio() }), "%.2f")
+		}
+		shared := "on"
+		if g.scenario == concurrentScenario(ModeUnshared) {
+			shared = "off"
+		}
+		fmt.Fprintf(w, "| %s × %d memberships | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f / %.2f / %.2f |\n",
+			g.op, g.n, shared,
+			count(func(m *Measurement) int { return m.Failures }),
+			count(func(m *Measurement) int { return m.Methods["GET"] }),
+			count(func(m *Measurement) int { return m.Methods["POST"] }),
+			count(func(m *Measurement) int { return m.Token }),
+			count(func(m *Measurement) int { return m.TokenPerMinute }),
+			count(func(m *Measurement) int { return m.Status[429] }),
+			spread(g.values(func(m *Measurement) float64 { return secs(m.Wall) }), "%.1f"),
+			floor, ratio,
+			g.median(func(m *Measurement) float64 { return secs(m.TerraformCPU) }),
+			g.median(func(m *Measurement) float64 { return secs(m.ProviderCPU) }),
+			g.median(func(m *Measurement) float64 { return secs(m.SimulatorCPU) }),
+		)
+	}
+}
+
+// concurrentTargets checks the concurrent scenario's targets on its runs
+// with the shared cache, quoting the runs without it beside them.
+func concurrentTargets(ms []Measurement) []Target {
+	var out []Target
+	baseline := func(g *group) string {
+		for _, u := range groups(ms) {
+			if u.scenario == concurrentScenario(ModeUnshared) && u.op == g.op && u.n == g.n {
+				return fmt.Sprintf("; without the shared cache: failures %s, 429s %s of %s requests, token requests %s (most in 60 s %s), wall %s s",
+					list(u.values(func(m *Measurement) float64 { return float64(m.Failures) }), "%.0f"),
+					list(u.values(func(m *Measurement) float64 { return float64(m.Status[429]) }), "%.0f"),
+					list(u.values(func(m *Measurement) float64 { return float64(m.Requests()) }), "%.0f"),
+					list(u.values(func(m *Measurement) float64 { return float64(m.Token) }), "%.0f"),
+					list(u.values(func(m *Measurement) float64 { return float64(m.TokenPerMinute) }), "%.0f"),
+					list(u.values(func(m *Measurement) float64 { return secs(m.Wall) }), "%.1f"))
+			}
+		}
+		return ""
+	}
+	for _, g := range groups(ms) {
+		if g.scenario != concurrentScenario(ModeShared) {
+			continue
+		}
+		failures := slices.Max(g.values(func(m *Measurement) float64 { return float64(m.Failures) }))
+		switch {
+		case strings.HasSuffix(g.op, OpApplies):
+			share429 := g.values(func(m *Measurement) float64 { return float64(m.Status[429]) / float64(max(m.Requests(), 1)) })
+			r := g.median(func(m *Measurement) float64 { return m.Ratio() })
+			out = append(out, Target{
+				Name: fmt.Sprintf("%s × %d memberships: 0 failures, 429s ≤ 1 %% of requests, wall ≤ 1.15 × the floor", g.op, g.n),
+				Met:  failures == 0 && slices.Max(share429) <= 0.01 && r <= 1.15,
+				Detail: fmt.Sprintf("failures %s; 429s %s of %s requests; wall %.1f s, floor %.0f s: %.2f × (runs: %s)%s",
+					list(g.values(func(m *Measurement) float64 { return float64(m.Failures) }), "%.0f"),
+					list(g.values(func(m *Measurement) float64 { return float64(m.Status[429]) }), "%.0f"),
+					list(g.values(func(m *Measurement) float64 { return float64(m.Requests()) }), "%.0f"),
+					g.median(func(m *Measurement) float64 { return secs(m.Wall) }), g.median(func(m *Measurement) float64 { return secs(m.Floor) }),
+					r, list(g.values(func(m *Measurement) float64 { return m.Ratio() }), "%.2f"), baseline(g)),
+			})
+		case strings.HasSuffix(g.op, OpPlans):
+			perMin := g.values(func(m *Measurement) float64 { return float64(m.TokenPerMinute) })
+			lim := float64(Published["token"].All.N)
+			out = append(out, Target{
+				Name: fmt.Sprintf("%s (%d memberships each): 0 failures, token requests within the token endpoint's %.0f a minute", g.op, g.n, lim),
+				Met:  failures == 0 && slices.Max(perMin) <= lim,
+				Detail: fmt.Sprintf("failures %s; token requests %s (most in 60 s: %s); 429s %s; wall %s s%s",
+					list(g.values(func(m *Measurement) float64 { return float64(m.Failures) }), "%.0f"),
+					list(g.values(func(m *Measurement) float64 { return float64(m.Token) }), "%.0f"),
+					list(perMin, "%.0f"),
+					list(g.values(func(m *Measurement) float64 { return float64(m.Status[429]) }), "%.0f"),
+					list(g.values(func(m *Measurement) float64 { return secs(m.Wall) }), "%.1f"), baseline(g)),
+			})
+		}
 	}
 	return out
 }

@@ -103,10 +103,15 @@ func newWorkdir(dir, terraform, providerDir string, extraEnv []string) (*workdir
 	return w, nil
 }
 
-// setVars writes terraform.tfvars.json.
+// setVars writes terraform.tfvars.json: members 0 to n-1.
 func (w *workdir) setVars(sim *simProcess, n int, imports map[string]string) error {
+	return w.setVarsFrom(sim, 0, n, imports)
+}
+
+// setVarsFrom writes terraform.tfvars.json: members from to from+n-1.
+func (w *workdir) setVarsFrom(sim *simProcess, from, n int, imports map[string]string) error {
 	members := map[string]string{}
-	for i := range n {
+	for i := from; i < from+n; i++ {
 		members[memberKey(i)] = memberEmail(i)
 	}
 	if imports == nil {

@@ -177,6 +177,14 @@ func (p *clProvider) Configure(ctx context.Context, req provider.ConfigureReques
 		resp.Diagnostics.AddError("Missing Provisioning API credentials", msg)
 		return
 	}
+	// The processes of this machine share one rate budget and one token
+	// unless CLPROVISIONING_SHARED_CACHE=off (README, "Provider configuration").
+	dir, err := provisioning.SharedCacheDirFromEnv(conf.APIURL)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		return
+	}
+	conf.SharedCacheDir = dir
 	client, err := provisioning.New(conf)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())

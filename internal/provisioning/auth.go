@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -37,9 +38,18 @@ type tokenSource struct {
 
 	mu  sync.Mutex
 	tok *oauth2.Token
+
+	// cache is the token shared by this machine's processes (tokencache.go);
+	// nil: none. cacheWait bounds the wait for another process's fetch.
+	cache       *tokenCache
+	cacheWait   time.Duration
+	cacheErr    error        // the cache could not be opened
+	cacheLogged bool         // a failure to use it was logged
+	rejected    string       // the last token the API refused
+	fromShared  atomic.Int64 // tokens taken from the cache (tests)
 }
 
-func newTokenSource(cfg *Config, tokenURL string, hc *http.Client, l *limiter) *tokenSource {
+func newTokenSource(cfg *Config, tokenURL string, hc *http.Client, l *limiter, reqTimeout time.Duration) *tokenSource {
 	ts := &tokenSource{sem: make(chan struct{}, 1)}
 	if cfg.AccessToken != "" {
 		// No expiry: used until the API rejects it.
@@ -56,6 +66,16 @@ func newTokenSource(cfg *Config, tokenURL string, hc *http.Client, l *limiter) *
 			Transport:     &tokenTransport{base: hc.Transport, userAgent: cfg.UserAgent, limiter: l},
 			CheckRedirect: hc.CheckRedirect,
 			Jar:           hc.Jar,
+			// A token request is bounded as an API request's attempt is:
+			// its place in the (shared) limiter is held until it ends.
+			Timeout: reqTimeout,
+		}
+		if cfg.SharedCacheDir != "" {
+			var err error
+			if ts.cache, err = newTokenCache(cfg.SharedCacheDir, cfg.ClientID, cfg.ClientSecret, tokenURL); err != nil {
+				ts.cacheErr = err
+			}
+			ts.cacheWait = reqTimeout + flightSlack
 		}
 	}
 	return ts
@@ -78,6 +98,7 @@ func (ts *tokenSource) current() string {
 func (ts *tokenSource) invalidate(rejected string) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
+	ts.rejected = rejected
 	if ts.tok != nil && ts.tok.AccessToken == rejected {
 		ts.tok = nil
 	}
@@ -100,10 +121,42 @@ func (ts *tokenSource) token(ctx context.Context) (string, error) {
 	if t := ts.current(); t != "" { // fetched while we waited
 		return t, nil
 	}
+	if ts.cacheErr != nil {
+		ts.cacheFailed(ctx, "opening the cache directory", ts.cacheErr)
+	}
+	if ts.cache != nil {
+		// Another process may have fetched one; if not, fetch while
+		// holding the lock, so that those starting now wait for this one.
+		if t := ts.fromCache(ctx); t != "" {
+			return t, nil
+		}
+		switch err := ts.cache.lock.lock(ctx, ts.cacheWait); {
+		case err == nil:
+			defer ts.cache.lock.unlock()
+			if t := ts.fromCache(ctx); t != "" {
+				return t, nil
+			}
+			ts.mu.Lock()
+			rejected := ts.rejected
+			ts.mu.Unlock()
+			if err := ts.cache.drop(rejected); err != nil {
+				ts.cacheFailed(ctx, "dropping the rejected token", err)
+			}
+		case ctx.Err() != nil:
+			return "", ctx.Err()
+		default:
+			ts.cacheFailed(ctx, "waiting for the cache's lock", err)
+		}
+	}
 	start := time.Now()
 	tok, err := ts.cc.Token(context.WithValue(ctx, oauth2.HTTPClient, ts.client))
 	if err != nil {
 		return "", newTokenError(err)
+	}
+	if ts.cache != nil {
+		if err := ts.cache.store(tok); err != nil {
+			ts.cacheFailed(ctx, "storing the token", err)
+		}
 	}
 	tflog.Debug(ctx, "Provisioning API access token obtained", map[string]any{
 		"duration_ms": time.Since(start).Milliseconds(),
@@ -218,7 +271,8 @@ type tokenTransport struct {
 }
 
 func (t *tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if _, err := t.limiter.waitToken(r.Context()); err != nil {
+	place, _, err := t.limiter.waitToken(r.Context())
+	if err != nil {
 		if r.Body != nil {
 			_ = r.Body.Close()
 		}
@@ -231,5 +285,13 @@ func (t *tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	return base.RoundTrip(r2)
+	res, err := base.RoundTrip(r2)
+	if err != nil {
+		t.limiter.done(place, nil)
+		return nil, err
+	}
+	// Its headers (X-Ratelimit-*, a 429's Retry-After) inform the token
+	// window as an API answer's inform its own.
+	t.limiter.done(place, &response{status: res.StatusCode, header: res.Header})
+	return res, nil
 }

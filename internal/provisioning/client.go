@@ -19,7 +19,9 @@
 //   - A wait the API asks for (Retry-After) beyond the retry budget fails at
 //     once, saying both numbers.
 //   - A client-side limiter keeps under the published limits, modelling
-//     their sliding windows exactly (ratelimit.go).
+//     their sliding windows exactly (ratelimit.go); with Config.SharedCacheDir
+//     the clients of all the processes of a machine keep under them together
+//     and share one token (shared.go).
 //   - Optional, off by default: batched reads (Config.BatchWindow, batch.go)
 //     and thinned included objects (Config.SparseIncluded, sparse.go).
 //   - Tokens, client secrets, Authorization headers and response bodies are
@@ -94,6 +96,14 @@ type Config struct {
 
 	// DisableRateLimit turns off the client-side limiter (on by default).
 	DisableRateLimit bool
+
+	// SharedCacheDir, when set, is a directory through which the clients of
+	// this machine's processes share one rate budget and one access token
+	// (shared.go): a ledger of the requests each holds in the limiter's
+	// windows, and the token fetched with ClientID and ClientSecret. ""
+	// (the default): the client counts and fetches alone.
+	// SharedCacheDirFromEnv gives the provider's choice.
+	SharedCacheDir string
 
 	// BatchWindow turns on batched reads (see batch.go): Gets of the same
 	// type and include that come within this window of each other are
@@ -197,7 +207,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BatchWindow > 0 {
 		c.batch = newBatcher(c, cfg.BatchWindow)
 	}
-	c.auth = newTokenSource(&cfg, authBase+"/oauth/token", c.http, c.limiter)
+	if c.limiter != nil && cfg.SharedCacheDir != "" {
+		c.limiter.share(cfg.SharedCacheDir, apiBase, authBase, c.reqTimeout)
+	}
+	c.auth = newTokenSource(&cfg, authBase+"/oauth/token", c.http, c.limiter, c.reqTimeout)
 	for _, s := range []string{cfg.ClientSecret, cfg.AccessToken} {
 		if s != "" {
 			c.secrets = append(c.secrets, s)

@@ -85,6 +85,7 @@ func (realClock) After(d time.Duration) (<-chan time.Time, func()) {
 // slidingLog is one window's log: the answer times of the requests still
 // inside it (sorted), the requests on their way, and a block set by a 429.
 type slidingLog struct {
+	key          string
 	w            window
 	done         []time.Time
 	inflight     int
@@ -126,7 +127,9 @@ func (s *slidingLog) add(t time.Time) {
 // limiter holds the sliding logs, keyed "read", "write", "token",
 // "read:<endpoint>", "write:<endpoint>" and, for windows only the API's
 // headers describe, "read:<n>s" / "write:<n>s". A nil *limiter never waits
-// (Config.DisableRateLimit).
+// (Config.DisableRateLimit). With a shared ledger (Config.SharedCacheDir),
+// the logs hold this client's own requests and the ledger the other
+// processes' (sharedLimits, below).
 type limiter struct {
 	clock clock
 
@@ -135,11 +138,18 @@ type limiter struct {
 	m       map[string]*slidingLog
 	extra   map[string][]string // class -> keys of header-described windows
 	changed chan struct{}       // closed (and replaced) when room may have appeared
+	shared  *sharedLimits       // nil: this client counts alone
+	// queues holds the waiters of each class and endpoint in their order
+	// of arrival (see acquire).
+	queues map[string][]*waiter
 }
+
+// waiter is one request's place in its queue (not empty: two must differ).
+type waiter struct{ _ byte }
 
 func newLimiter(specs limitSpecs) *limiter {
 	return &limiter{clock: realClock{}, specs: specs, m: map[string]*slidingLog{},
-		extra: map[string][]string{}, changed: make(chan struct{})}
+		extra: map[string][]string{}, changed: make(chan struct{}), queues: map[string][]*waiter{}}
 }
 
 // setSpecs swaps the windows in place and forgets what was logged (a test
@@ -150,6 +160,9 @@ func (l *limiter) setSpecs(specs limitSpecs) {
 	l.specs = specs
 	l.m = map[string]*slidingLog{}
 	l.extra = map[string][]string{}
+	if l.shared != nil {
+		l.shared.mine, l.shared.windows = nil, map[string]ledgerWindow{}
+	}
 	l.notify()
 }
 
@@ -163,7 +176,7 @@ func (l *limiter) notify() {
 func (l *limiter) log(key string, w window) *slidingLog {
 	s, ok := l.m[key]
 	if !ok {
-		s = &slidingLog{w: w}
+		s = &slidingLog{key: key, w: w}
 		l.m[key] = s
 	}
 	return s
@@ -180,6 +193,13 @@ func requestClass(method string) string {
 // keys returns the logs a request of this class to this endpoint takes a
 // place in; l.mu is held.
 func (l *limiter) keys(class, endpoint string) []*slidingLog {
+	if class == "token" {
+		out := []*slidingLog{l.log("token", l.specs.token)}
+		for _, k := range l.extra[class] {
+			out = append(out, l.m[k])
+		}
+		return out
+	}
 	all, ep := l.specs.readAll, l.specs.readEndpoint
 	if class == "write" {
 		all, ep = l.specs.writeAll, l.specs.writeEndpoint
@@ -195,6 +215,7 @@ func (l *limiter) keys(class, endpoint string) []*slidingLog {
 type ticket struct {
 	class, endpoint string
 	logs            []*slidingLog
+	entry           *ledgerEntry // its record in the shared ledger, if any
 }
 
 // waitRequest blocks until a request of this method to this endpoint (the
@@ -202,15 +223,33 @@ type ticket struct {
 // in, and takes its place there. It returns how long it waited. The caller
 // must hand the ticket back with done once the answer came (or did not).
 func (l *limiter) waitRequest(ctx context.Context, method, endpoint string) (*ticket, time.Duration, error) {
+	return l.place(ctx, requestClass(method), endpoint)
+}
+
+// waitToken blocks until a token request fits the token endpoint's window;
+// the ticket goes back with done, as a request's.
+func (l *limiter) waitToken(ctx context.Context) (*ticket, time.Duration, error) {
+	return l.place(ctx, "token", "")
+}
+
+func (l *limiter) place(ctx context.Context, class, endpoint string) (*ticket, time.Duration, error) {
 	if l == nil {
 		return nil, 0, nil
 	}
-	t := &ticket{class: requestClass(method), endpoint: endpoint}
-	waited, err := l.acquire(ctx, func() []*slidingLog { return l.keys(t.class, t.endpoint) }, func(logs []*slidingLog, _ time.Time) {
+	t := &ticket{class: class, endpoint: endpoint}
+	waited, err := l.acquire(ctx, class+":"+endpoint, func() []*slidingLog { return l.keys(t.class, t.endpoint) }, func(logs []*slidingLog, now time.Time) {
 		for _, s := range logs {
 			s.inflight++
 		}
 		t.logs = logs
+		if sh := l.shared; sh != nil {
+			keys := make([]string, len(logs))
+			for i, s := range logs {
+				keys[i] = ledgerKey(s.key)
+			}
+			t.entry = &ledgerEntry{owner: sh.owner, end: now.Add(sh.flight), flying: true, keys: keys}
+			sh.mine = append(sh.mine, t.entry)
+		}
 	})
 	if err != nil {
 		return nil, waited, err
@@ -218,41 +257,64 @@ func (l *limiter) waitRequest(ctx context.Context, method, endpoint string) (*ti
 	return t, waited, nil
 }
 
-// waitToken blocks until a token request fits the token endpoint's window.
-// Its answer is not reported back (the token transport only waits), so it
-// is logged as answered when it leaves.
-func (l *limiter) waitToken(ctx context.Context) (time.Duration, error) {
-	if l == nil {
-		return 0, nil
-	}
-	return l.acquire(ctx, func() []*slidingLog { return []*slidingLog{l.log("token", l.specs.token)} },
-		func(logs []*slidingLog, now time.Time) { logs[0].add(now) })
-}
-
 // acquire waits until every log that logs() returns has room, then calls
 // take under the lock.
-func (l *limiter) acquire(ctx context.Context, logs func() []*slidingLog, take func([]*slidingLog, time.Time)) (time.Duration, error) {
+//
+// The requests of one queue (a class and endpoint: they count in the same
+// windows, so none can leave before the one ahead of it) wait in their
+// order of arrival, and only the first looks for room: the others wait for
+// it to leave. Without the queue every waiter woke at each answer and each
+// place freed, read the ledger under its lock and went back to sleep: with
+// four processes of ten requests each, forty ledger reads for each place,
+// which on a busy machine made the next places leave late.
+func (l *limiter) acquire(ctx context.Context, queue string, logs func() []*slidingLog, take func([]*slidingLog, time.Time)) (time.Duration, error) {
 	start := l.clock.Now()
+	me := &waiter{}
+	l.mu.Lock()
+	l.queues[queue] = append(l.queues[queue], me)
+	l.mu.Unlock()
 	for {
 		l.mu.Lock()
+		if q := l.queues[queue]; q[0] != me {
+			changed := l.changed
+			l.mu.Unlock()
+			select {
+			case <-changed:
+				continue
+			case <-ctx.Done():
+				l.leave(queue, me)
+				return l.clock.Now().Sub(start), ctx.Err()
+			}
+		}
 		now := l.clock.Now()
+		l.warnShared(ctx)
+		synced := l.sync(ctx, now)
 		ls := logs()
 		// Room appears when a window moves on (wait > 0) or an answer
 		// comes (changed); a request that found room takes it at once.
+		// Other processes' answers wake no one here: where theirs on the
+		// way stand in the way, wait is the earliest they can make room,
+		// and the ledger is read again then.
 		var wait time.Duration
 		untilAnswer := false
 		for _, s := range ls {
-			d, u := s.wait(now, l.specs.margin)
+			d, u, _ := l.room(s, now)
 			wait, untilAnswer = max(wait, d), untilAnswer || u
 		}
 		if wait == 0 && !untilAnswer {
 			take(ls, now)
+			if synced {
+				l.publish(now)
+			}
+			l.dequeue(queue, me)
 			l.mu.Unlock()
 			return now.Sub(start), nil
 		}
+		if synced {
+			l.shared.ledger.release()
+		}
 		changed := l.changed
 		l.mu.Unlock()
-
 		var timer <-chan time.Time
 		stop := func() {}
 		if wait > 0 {
@@ -263,10 +325,30 @@ func (l *limiter) acquire(ctx context.Context, logs func() []*slidingLog, take f
 		case <-changed:
 		case <-ctx.Done():
 			stop()
+			l.leave(queue, me)
 			return l.clock.Now().Sub(start), ctx.Err()
 		}
 		stop()
 	}
+}
+
+// dequeue takes w out of its queue and wakes the waiters, the next in the
+// queue among them; l.mu is held.
+func (l *limiter) dequeue(queue string, w *waiter) {
+	q := slices.DeleteFunc(l.queues[queue], func(x *waiter) bool { return x == w })
+	if len(q) == 0 {
+		delete(l.queues, queue)
+	} else {
+		l.queues[queue] = q
+	}
+	l.notify()
+}
+
+// leave is dequeue for a waiter that gave up.
+func (l *limiter) leave(queue string, w *waiter) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.dequeue(queue, w)
 }
 
 // done gives back a request's place: it stays in its windows, counted from
@@ -280,6 +362,9 @@ func (l *limiter) done(t *ticket, res *response) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.clock.Now()
+	// The ledger is read first, so that the headers are set against every
+	// process's count.
+	synced := l.sync(context.Background(), now)
 	if res != nil {
 		l.observe(t, res.header, now)
 		if res.status == http.StatusTooManyRequests {
@@ -292,6 +377,12 @@ func (l *limiter) done(t *ticket, res *response) {
 		s.inflight--
 		s.add(now)
 	}
+	if t.entry != nil {
+		t.entry.end, t.entry.flying = now, false
+	}
+	if synced {
+		l.publish(now)
+	}
 	l.notify()
 }
 
@@ -302,8 +393,13 @@ func (l *limiter) blockToken(d time.Duration) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.clock.Now()
+	synced := l.sync(context.Background(), now)
 	s := l.log("token", l.specs.token)
-	s.blockedUntil = laterOf(s.blockedUntil, l.clock.Now().Add(d))
+	s.blockedUntil = laterOf(s.blockedUntil, now.Add(d))
+	if synced {
+		l.publish(now)
+	}
 	l.notify()
 }
 
@@ -344,15 +440,44 @@ func (l *limiter) observe(t *ticket, h http.Header, now time.Time) {
 			l.extra[t.class] = append(l.extra[t.class], key)
 		}
 		// This request counted in the window too.
-		s.add(now)
+		l.addPlace(s, now)
 	}
 	s.w.n = min(s.w.n, limit)
+	if sh := l.shared; sh != nil {
+		sh.windows[s.key] = ledgerWindow{owner: sh.owner, until: now.Add(ledgerWindowTTL), class: t.class,
+			key: ledgerKey(s.key), n: s.w.n, per: s.w.per}
+	}
 	remaining, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Remaining")))
 	if err != nil || remaining < 0 {
 		return
 	}
+	// Fewer remaining than counted here (by every process of this machine,
+	// with a shared ledger): the rest went to clients elsewhere, and the
+	// places they took are counted once, in the ledger, for every process.
 	s.prune(now, l.specs.margin)
-	for mine := s.w.n - len(s.done) - s.inflight; mine > remaining; mine-- {
-		s.add(now)
+	for mine := l.limit(s) - l.used(s, now); mine > remaining; mine-- {
+		l.addPlace(s, now)
 	}
+	if reset, ok := parseReset(h.Get("X-Ratelimit-Reset"), now); ok && remaining == 0 {
+		s.blockedUntil = laterOf(s.blockedUntil, reset)
+	}
+}
+
+// parseReset reads X-Ratelimit-Reset, when sent: when the window has room
+// again, as seconds from now or as a Unix time (seconds).
+func parseReset(v string, now time.Time) (time.Time, bool) {
+	n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || n <= 0 {
+		return time.Time{}, false
+	}
+	var at time.Time
+	if n > 1e9 {
+		at = time.Unix(0, int64(n*1e9))
+	} else {
+		at = now.Add(time.Duration(n * float64(time.Second)))
+	}
+	if !at.After(now) || at.After(now.Add(time.Hour)) {
+		return time.Time{}, false
+	}
+	return at, true
 }

@@ -90,18 +90,32 @@ func testLimiter(specs limitSpecs) (*limiter, *fakeClock) {
 }
 
 // next reports how long a request would wait now; -1: until an answer.
+// With a shared ledger, it reads it first.
 func (l *limiter) next(method, endpoint string) time.Duration {
+	d, _ := l.nextPoll(method, endpoint)
+	return d
+}
+
+// nextPoll is next, and whether other processes' requests on their way
+// (which may be answered sooner than assumed) are part of the wait.
+func (l *limiter) nextPoll(method, endpoint string) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.clock.Now()
+	if l.sync(context.Background(), now) {
+		l.shared.ledger.release()
+	}
 	var wait time.Duration
+	poll := false
 	for _, s := range l.keys(requestClass(method), endpoint) {
-		d, untilAnswer := s.wait(l.clock.Now(), l.specs.margin)
+		d, untilAnswer, p := l.room(s, now)
+		poll = poll || p
 		if untilAnswer {
-			return -1
+			return -1, poll
 		}
 		wait = max(wait, d)
 	}
-	return wait
+	return wait, poll
 }
 
 // take makes n requests that fit at once and answers them at once.
@@ -258,13 +272,16 @@ func TestTokenWindow(t *testing.T) {
 	t.Parallel()
 	l, fc := testLimiter(defaultLimitSpecs())
 	for range 30 {
-		if d, err := l.waitToken(t.Context()); d != 0 || err != nil {
+		tk, d, err := l.waitToken(t.Context())
+		if d != 0 || err != nil {
 			t.Fatal(d, err)
 		}
+		l.done(tk, &response{status: http.StatusOK, header: http.Header{}})
 	}
 	got := make(chan error, 1)
 	go func() {
-		_, err := l.waitToken(t.Context())
+		tk, _, err := l.waitToken(t.Context())
+		l.done(tk, nil)
 		got <- err
 	}()
 	if d := fc.waitArmed(t); d != time.Minute+margin {
@@ -514,8 +531,8 @@ func TestDisabledLimiterNeverWaits(t *testing.T) {
 		t.Fatal(tk, d, err)
 	}
 	l.done(nil, nil)
-	if d, err := l.waitToken(t.Context()); d != 0 || err != nil {
-		t.Fatal(d, err)
+	if tk, d, err := l.waitToken(t.Context()); tk != nil || d != 0 || err != nil {
+		t.Fatal(tk, d, err)
 	}
 	l.blockToken(time.Second)
 }
@@ -526,4 +543,86 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// queued waits (bounded) until n requests wait in the queue of key.
+func queued(t *testing.T, l *limiter, key string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		l.mu.Lock()
+		got := len(l.queues[key])
+		l.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests wait in %s, want %d", got, key, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Requests waiting for one window leave in their order of arrival, and
+// only the first of them looks for room (sets a timer): the others wait
+// for it to leave. One that gives up lets the next take its turn.
+func TestLimiterWaitersQueueInOrder(t *testing.T) {
+	t.Parallel()
+	specs := defaultLimitSpecs()
+	specs.writeEndpoint = window{2, 10 * time.Second}
+	l, fc := testLimiter(specs)
+	take(t, l, http.MethodPost, "roles", 2)
+
+	const key = "write:roles"
+	order := make(chan int, 4)
+	tickets := make(chan *ticket, 4)
+	cancels := make([]context.CancelFunc, 4)
+	for i := range 4 {
+		ctx, cancel := context.WithCancel(t.Context())
+		cancels[i] = cancel
+		go func() {
+			tk, _, err := l.waitRequest(ctx, http.MethodPost, "roles")
+			if err != nil {
+				order <- -1 - i
+				return
+			}
+			order <- i
+			tickets <- tk
+		}()
+		queued(t, l, key, i+1)
+	}
+	defer func() {
+		for _, c := range cancels {
+			c()
+		}
+	}()
+	if d := fc.waitArmed(t); d != 10*time.Second+margin {
+		t.Fatalf("the first waiter waits %s, want %s", d, 10*time.Second+margin)
+	}
+	if n := len(fc.armed); n != 0 {
+		t.Fatalf("%d more waiters set timers; only the first should", n)
+	}
+	// Both places free at once: the first two leave, in order.
+	fc.Advance(10*time.Second + margin)
+	for want := range 2 {
+		if got := <-order; got != want {
+			t.Fatalf("request %d left, want %d", got, want)
+		}
+	}
+	queued(t, l, key, 2)
+	// The third gives up: the fourth takes its turn when a place frees.
+	cancels[2]()
+	if got := <-order; got != -3 {
+		t.Fatalf("got %d, want the third to give up", got)
+	}
+	queued(t, l, key, 1)
+	l.done(<-tickets, nil)
+	if d := fc.waitArmed(t); d != 10*time.Second+margin {
+		t.Fatalf("the fourth waits %s, want %s", d, 10*time.Second+margin)
+	}
+	fc.Advance(10*time.Second + margin)
+	if got := <-order; got != 3 {
+		t.Fatalf("request %d left, want 3", got)
+	}
+	queued(t, l, key, 0)
 }

@@ -4,7 +4,9 @@
 //
 // Flags default to the environment: BENCH_N (150,500,1000), BENCH_LIMITS
 // (on,off), BENCH_RUNS (2), BENCH_PLAN_N (2000), BENCH_PROFILE_N (1000),
-// BENCH_OUT (.bench), BENCH_TIMEOUT (3h).
+// BENCH_CONCURRENT (shared; "shared,unshared" adds the same without the
+// shared cache, "none" skips it), BENCH_CONCURRENT_SHAPE (4x50,40: applies ×
+// memberships each, then plans), BENCH_OUT (.bench), BENCH_TIMEOUT (3h).
 package main
 
 import (
@@ -56,6 +58,8 @@ func run() error {
 	profileN := flag.Int("profile-n", atoi(env("BENCH_PROFILE_N", "1000")), "the N whose no-change plan is CPU-profiled once (0: none)")
 	out := flag.String("out", env("BENCH_OUT", ".bench"), "directory for results.json, profiles and working directories")
 	timeout := flag.Duration("timeout", mustDuration(env("BENCH_TIMEOUT", "3h")), "bound on the whole benchmark")
+	concurrent := flag.String("concurrent", env("BENCH_CONCURRENT", "shared"), "the concurrent scenario: shared, unshared (without the shared cache), both comma-separated, or none")
+	shape := flag.String("concurrent-shape", env("BENCH_CONCURRENT_SHAPE", "4x50,40"), "the concurrent scenario's size: <applies>x<memberships each>,<plans>")
 	providerEnv := flag.String("provider-env", os.Getenv("BENCH_PROVIDER_ENV"), "comma-separated NAME=value added to the environment of terraform and its provider processes (experiments)")
 	flag.Parse()
 
@@ -78,8 +82,21 @@ func run() error {
 			return fmt.Errorf("-limits: %q is neither on nor off", l)
 		}
 	}
-	if len(opts.Ns) == 0 && opts.PlanN == 0 {
-		return errors.New("nothing to measure: -n none and -plan-n 0")
+	for m := range strings.SplitSeq(*concurrent, ",") {
+		switch m = strings.TrimSpace(m); m {
+		case bench.ModeShared, bench.ModeUnshared:
+			opts.Concurrent = append(opts.Concurrent, m)
+		case "", "none":
+		default:
+			return fmt.Errorf("-concurrent: %q is neither shared, unshared nor none", m)
+		}
+	}
+	if _, err := fmt.Sscanf(strings.ReplaceAll(*shape, " ", ""), "%dx%d,%d", &opts.ConcurrentApplies, &opts.ConcurrentN, &opts.ConcurrentPlans); err != nil ||
+		opts.ConcurrentApplies <= 0 || opts.ConcurrentN <= 0 || opts.ConcurrentPlans < 0 {
+		return fmt.Errorf("-concurrent-shape %q: want <applies>x<memberships each>,<plans>, e.g. 4x50,40", *shape)
+	}
+	if len(opts.Ns) == 0 && opts.PlanN == 0 && len(opts.Concurrent) == 0 {
+		return errors.New("nothing to measure: -n none, -plan-n 0 and -concurrent none")
 	}
 	if *providerEnv != "" {
 		opts.ProviderEnv = strings.Split(*providerEnv, ",")
@@ -104,8 +121,8 @@ func run() error {
 	tfVersion, _ := exec.Command(*terraform, "version").Output()
 	machine := fmt.Sprintf("%s; %d CPUs (GOMAXPROCS %d); load average at start %s; %s",
 		firstLine(string(tfVersion)), runtime.NumCPU(), runtime.GOMAXPROCS(0), loadavg(), runtime.Version())
-	fmt.Fprintf(os.Stderr, "bench: %s\nbench: N=%v, limits %s, %d runs, large plan %d, profile N=%d, output in %s\n",
-		machine, opts.Ns, *limits, opts.Runs, opts.PlanN, opts.ProfileN, opts.Out)
+	fmt.Fprintf(os.Stderr, "bench: %s\nbench: N=%v, limits %s, %d runs, large plan %d, profile N=%d, concurrent %v (%s), output in %s\n",
+		machine, opts.Ns, *limits, opts.Runs, opts.PlanN, opts.ProfileN, opts.Concurrent, *shape, opts.Out)
 
 	start := time.Now()
 	ms, runErr := bench.Run(ctx, opts, providerDir)
@@ -117,6 +134,10 @@ func run() error {
 	fmt.Printf("\n%s\n\nMedians of %d runs (range in parentheses); took %v.\n\n", machine, opts.Runs, time.Since(start).Round(time.Second))
 	bench.Table(os.Stdout, ms)
 	fmt.Println()
+	if len(opts.Concurrent) > 0 {
+		bench.ConcurrentTable(os.Stdout, ms)
+		fmt.Println()
+	}
 	bench.WriteTargets(os.Stdout, bench.Targets(ms))
 	return runErr
 }

@@ -129,8 +129,7 @@ func (bt *batcher) get(ctx context.Context, typ, id string, include []string) (*
 	// answered, or soon after, belongs to the same burst: Terraform's
 	// workers start their next reads after their CPU work on the answers
 	// (tens of milliseconds each on a loaded machine), so with the window
-	// alone the first read of every wave went alone (measured with a real
-	// CLI: 14 GETs for 150 objects at -parallelism=25, 22 at the default).
+	// alone the first read of every wave would go alone.
 	now := bt.clock.Now()
 	wait := bt.window
 	if last, ok := bt.last[key]; bt.busy[key] == 0 && (!ok || now.Sub(last) > bt.quiet()) {
@@ -167,8 +166,8 @@ func (bt *batcher) get(ctx context.Context, typ, id string, include []string) (*
 		// Every Get under way waits in a batch not yet sent, as many as were
 		// ever at once before this batch opened: Terraform's workers are all
 		// here and nobody else will come, so waiting out the window would
-		// only add idle time (measured: ~10 s over 200 waves in a 2 000-object
-		// plan). In the first wave (nothing learned yet) the window decides.
+		// only add idle time. In the first wave (nothing learned yet) the
+		// window decides.
 		for _, o := range bt.open {
 			bt.seal(o)
 		}

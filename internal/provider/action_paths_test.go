@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/action"
 
 	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/provisioning"
 )
@@ -44,22 +47,22 @@ func TestActionIDsStayInTheirSegment(t *testing.T) {
 		want   string
 	}{
 		{
-			func() *apiAction { return NewMembershipResendInvitationAction().(*apiAction) },
+			func() *apiAction { return asAPIAction(NewMembershipResendInvitationAction()) },
 			map[string]string{"membership_id": "abc/def"},
 			"POST /api/memberships/abc%2Fdef/resend",
 		},
 		{
-			func() *apiAction { return NewMembershipResendInvitationAction().(*apiAction) },
+			func() *apiAction { return asAPIAction(NewMembershipResendInvitationAction()) },
 			map[string]string{"membership_id": "../organizations/x"},
 			"POST /api/memberships/..%2Forganizations%2Fx/resend",
 		},
 		{
-			func() *apiAction { return NewOrganizationTransferOwnershipAction().(*apiAction) },
+			func() *apiAction { return asAPIAction(NewOrganizationTransferOwnershipAction()) },
 			map[string]string{"organization_id": "org/1?x", "new_owner_email": "ada@example.com"},
 			"PATCH /api/organizations/org%2F1%3Fx/transfer_ownership",
 		},
 		{
-			func() *apiAction { return NewRoleAddMissingBasePermissionsAction().(*apiAction) },
+			func() *apiAction { return asAPIAction(NewRoleAddMissingBasePermissionsAction()) },
 			map[string]string{"role_id": "abc/def"},
 			"PATCH /api/roles/abc%2Fdef",
 		},
@@ -79,4 +82,13 @@ func TestActionIDsStayInTheirSegment(t *testing.T) {
 		}
 		mu.Unlock()
 	}
+}
+
+// asAPIAction is the provider's action behind the framework's interface.
+func asAPIAction(a action.Action) *apiAction {
+	x, ok := a.(*apiAction)
+	if !ok {
+		panic(fmt.Sprintf("%T is not an *apiAction", a))
+	}
+	return x
 }

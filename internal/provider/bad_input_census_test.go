@@ -355,7 +355,7 @@ func validateThroughProtocol(ctx context.Context, server tfprotov6.ProviderServe
 		}
 		return r.Diagnostics, nil
 	case "list":
-		ls, ok := server.(tfprotov6.ProviderServerWithListResource)
+		ls, ok := server.(tfprotov6.ListResourceServer)
 		if !ok {
 			return nil, fmt.Errorf("the provider server serves no list resources")
 		}
@@ -371,7 +371,7 @@ func validateThroughProtocol(ctx context.Context, server tfprotov6.ProviderServe
 		}
 		return r.Diagnostics, nil
 	case "action":
-		as, ok := server.(tfprotov6.ProviderServerWithActions)
+		as, ok := server.(tfprotov6.ActionServer)
 		if !ok {
 			return nil, fmt.Errorf("the provider server serves no actions")
 		}
@@ -694,6 +694,7 @@ type validateJSON struct {
 // older CLI, TestBadInputCensus alone covers them.
 func TestAccBadInputCensusCLI(t *testing.T) {
 	c := newCLI(t)
+	c.requireCLI("1.11.0", "1.11.0", "the census has ephemeral blocks and write-only arguments")
 	out, _ := c.run("version", "-json")
 	var v struct {
 		Version string `json:"terraform_version"`

@@ -211,6 +211,7 @@ func checkFiles(t *testing.T, dir, when string, files []string, mustNot, must ma
 // plan; the credential whose configuration keeps the secret has it once
 // applied.
 func TestAccImportKeepsSecretsOut(t *testing.T) {
+	newCLI(t).requireCLI("1.11.0", "1.11.0", "the identity provider's client_secret_wo is a write-only argument")
 	env := newTestEnv(t)
 	env.needSim()
 	o := makeSecretObjects(t, env)

@@ -91,7 +91,7 @@ func TestAccProviderEmptyURLs(t *testing.T) {
 			_ = os.Unsetenv(EnvAPIURL)
 			_ = os.Unsetenv(EnvAuthURL)
 			if name != "" {
-				_ = os.Setenv(name, value)
+				t.Setenv(name, value)
 			}
 		}
 	}

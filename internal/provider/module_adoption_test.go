@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -141,7 +142,7 @@ func TestAccOrgAdoptionModule(t *testing.T) {
 	// One POST per object created, none for what was adopted.
 	posts := map[string]int{}
 	for _, r := range env.sim.Requests() {
-		if r.Method == "POST" && r.Path != "/oauth/token" {
+		if r.Method == http.MethodPost && r.Path != "/oauth/token" {
 			posts[r.Path]++
 		}
 	}

@@ -385,23 +385,44 @@ func (e *testEnv) unprefixedCheck(check resource.TestCheckFunc) resource.TestChe
 		if s == nil {
 			return check(s)
 		}
-		c := s.DeepCopy()
-		for _, m := range c.Modules {
-			for _, r := range m.Resources {
-				for _, is := range append([]*terraform.InstanceState{r.Primary}, r.Deposed...) {
-					if is == nil {
-						continue
-					}
-					for k, v := range is.Attributes {
-						is.Attributes[k] = e.unprefixed(v)
-					}
-				}
+		// A copy of what is rewritten (State.DeepCopy is not for use outside
+		// terraform-plugin-testing); the rest is shared, read only.
+		unprefixedInstance := func(is *terraform.InstanceState) *terraform.InstanceState {
+			if is == nil {
+				return nil
 			}
-			for _, o := range m.Outputs {
+			cp := &terraform.InstanceState{ID: is.ID, Attributes: make(map[string]string, len(is.Attributes)),
+				Ephemeral: is.Ephemeral, Meta: is.Meta, ProviderMeta: is.ProviderMeta, RawConfig: is.RawConfig,
+				RawState: is.RawState, RawPlan: is.RawPlan, Tainted: is.Tainted}
+			for k, v := range is.Attributes {
+				cp.Attributes[k] = e.unprefixed(v)
+			}
+			return cp
+		}
+		c := &terraform.State{Version: s.Version, TFVersion: s.TFVersion, Serial: s.Serial, Lineage: s.Lineage,
+			Modules: make([]*terraform.ModuleState, len(s.Modules)),
+		}
+		for i, m := range s.Modules {
+			mc := &terraform.ModuleState{Path: m.Path, Locals: m.Locals, Dependencies: m.Dependencies,
+				Resources: make(map[string]*terraform.ResourceState, len(m.Resources))}
+			for k, r := range m.Resources {
+				rc := &terraform.ResourceState{Type: r.Type, Dependencies: r.Dependencies, Provider: r.Provider,
+					Primary: unprefixedInstance(r.Primary)}
+				rc.Deposed = make([]*terraform.InstanceState, len(r.Deposed))
+				for j, d := range r.Deposed {
+					rc.Deposed[j] = unprefixedInstance(d)
+				}
+				mc.Resources[k] = rc
+			}
+			mc.Outputs = make(map[string]*terraform.OutputState, len(m.Outputs))
+			for k, o := range m.Outputs {
+				oc := &terraform.OutputState{Sensitive: o.Sensitive, Type: o.Type, Value: o.Value}
 				if v, ok := o.Value.(string); ok {
-					o.Value = e.unprefixed(v)
+					oc.Value = e.unprefixed(v)
 				}
+				mc.Outputs[k] = oc
 			}
+			c.Modules[i] = mc
 		}
 		return check(c)
 	}

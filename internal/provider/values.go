@@ -46,16 +46,6 @@ func apiBool(v types.Bool) any {
 	return v.ValueBool()
 }
 
-func apiInt64(v types.Int64) any {
-	if v.IsUnknown() {
-		return unknown
-	}
-	if v.IsNull() {
-		return nil
-	}
-	return v.ValueInt64()
-}
-
 // apiJSON decodes a normalized JSON attribute into a JSON value (nil when null).
 func apiJSON(v jsontypes.Normalized) (any, diag.Diagnostics) {
 	if v.IsNull() || v.IsUnknown() {

@@ -545,8 +545,9 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
-// queued waits (bounded) until n requests wait in the queue of key.
-func queued(t *testing.T, l *limiter, key string, n int) {
+// queued waits (bounded) until n requests wait in the queue of the tests' key.
+func queued(t *testing.T, l *limiter, n int) {
+	const key = "write:roles"
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -573,7 +574,6 @@ func TestLimiterWaitersQueueInOrder(t *testing.T) {
 	l, fc := testLimiter(specs)
 	take(t, l, http.MethodPost, "roles", 2)
 
-	const key = "write:roles"
 	order := make(chan int, 4)
 	tickets := make(chan *ticket, 4)
 	cancels := make([]context.CancelFunc, 4)
@@ -589,7 +589,7 @@ func TestLimiterWaitersQueueInOrder(t *testing.T) {
 			order <- i
 			tickets <- tk
 		}()
-		queued(t, l, key, i+1)
+		queued(t, l, i+1)
 	}
 	defer func() {
 		for _, c := range cancels {
@@ -609,13 +609,13 @@ func TestLimiterWaitersQueueInOrder(t *testing.T) {
 			t.Fatalf("request %d left, want %d", got, want)
 		}
 	}
-	queued(t, l, key, 2)
+	queued(t, l, 2)
 	// The third gives up: the fourth takes its turn when a place frees.
 	cancels[2]()
 	if got := <-order; got != -3 {
 		t.Fatalf("got %d, want the third to give up", got)
 	}
-	queued(t, l, key, 1)
+	queued(t, l, 1)
 	l.done(<-tickets, nil)
 	if d := fc.waitArmed(t); d != 10*time.Second+margin {
 		t.Fatalf("the fourth waits %s, want %s", d, 10*time.Second+margin)
@@ -624,5 +624,5 @@ func TestLimiterWaitersQueueInOrder(t *testing.T) {
 	if got := <-order; got != 3 {
 		t.Fatalf("request %d left, want 3", got)
 	}
-	queued(t, l, key, 0)
+	queued(t, l, 0)
 }

@@ -144,24 +144,24 @@ type fileLock struct {
 
 func newFileLock(path string) *fileLock { return &fileLock{path: path} }
 
-// lock takes the lock, waiting at most max (and not past ctx). The wait is
+// lock takes the lock, waiting at most patience (and not past ctx). The wait is
 // the kernel's (a blocking flock in a goroutine), not a loop of tries: with
 // dozens of processes waiting, tries every millisecond would take the CPU
 // from the one holding the lock. A wait given up leaves the goroutine to
 // release the lock as soon as it gets it.
-func (l *fileLock) lock(ctx context.Context, max time.Duration) error {
+func (l *fileLock) lock(ctx context.Context, patience time.Duration) error {
 	fl := flock.New(l.path, flock.SetPermissions(0o600))
 	ok, err := fl.TryLock()
 	if err != nil {
 		return err
 	}
 	if !ok {
-		if max <= 0 {
+		if patience <= 0 {
 			return errLockTimeout
 		}
 		got := make(chan error, 1)
 		go func() { got <- fl.Lock() }()
-		timer := time.NewTimer(max)
+		timer := time.NewTimer(patience)
 		defer timer.Stop()
 		select {
 		case err := <-got:

@@ -183,3 +183,30 @@ func dropConnection(t *testing.T, w http.ResponseWriter) {
 	}
 	_ = conn.Close()
 }
+
+// windowLimit answers 429 (Retry-After: 1) to requests beyond n in any
+// sliding window of per, as the API's rate limits do, and counts them;
+// requests within the limit go to next.
+func windowLimit(n int, per time.Duration, tooMany *atomic.Int64, next http.HandlerFunc) http.HandlerFunc {
+	var mu sync.Mutex
+	var hits []time.Time
+	return func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		now := time.Now()
+		for len(hits) > 0 && now.Sub(hits[0]) >= per {
+			hits = hits[1:]
+		}
+		full := len(hits) >= n
+		if !full {
+			hits = append(hits, now)
+		}
+		mu.Unlock()
+		if full {
+			tooMany.Add(1)
+			w.Header().Set("Retry-After", "1")
+			writeErrors(w, http.StatusTooManyRequests, jsonapi.Error{Title: "Too many requests", Status: "429"})
+			return
+		}
+		next(w, r)
+	}
+}

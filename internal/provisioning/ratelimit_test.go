@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clprovisioning/terraform-provider-clprovisioning/internal/jsonapi"
 )
 
 // fakeClock is a clock that moves only when told: no test here sleeps.
@@ -475,29 +474,11 @@ func TestLimiterAvoids429(t *testing.T) {
 	t.Parallel()
 	const n, per = 4, 300 * time.Millisecond
 	burst := func(t *testing.T, limited bool) (n429, ok int64) {
-		var mu sync.Mutex
-		var hits []time.Time
 		var tooMany, served atomic.Int64
-		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			now := time.Now()
-			for len(hits) > 0 && now.Sub(hits[0]) >= per {
-				hits = hits[1:]
-			}
-			full := len(hits) >= n
-			if !full {
-				hits = append(hits, now)
-			}
-			mu.Unlock()
-			if full {
-				tooMany.Add(1)
-				w.Header().Set("Retry-After", "1")
-				writeErrors(w, http.StatusTooManyRequests, jsonapi.Error{Title: "Too many requests", Status: "429"})
-				return
-			}
+		f := newFakeAPI(t, windowLimit(n, per, &tooMany, func(w http.ResponseWriter, r *http.Request) {
 			served.Add(1)
 			okRole(w, r)
-		})
+		}))
 		c := f.client(func(c *Config) { c.MaxRetries, c.DisableRateLimit = -1, !limited })
 		if limited {
 			specs := defaultLimitSpecs()

@@ -68,28 +68,10 @@ func TestSharedCacheAcrossProcesses(t *testing.T) {
 	}
 	t.Parallel()
 	run := func(t *testing.T, shared bool) (n429, tokens int64) {
-		var mu sync.Mutex
-		var hits []time.Time
 		var tooMany atomic.Int64
-		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			now := time.Now()
-			for len(hits) > 0 && now.Sub(hits[0]) >= childWindowPer {
-				hits = hits[1:]
-			}
-			full := len(hits) >= childWindowN
-			if !full {
-				hits = append(hits, now)
-			}
-			mu.Unlock()
-			if full {
-				tooMany.Add(1)
-				w.Header().Set("Retry-After", "1")
-				writeErrors(w, http.StatusTooManyRequests, jsonapi.Error{Title: "Too many requests", Status: "429"})
-				return
-			}
-			writeResource(w, http.StatusCreated, jsonapi.Resource{Type: "memberships", ID: strconv.FormatInt(now.UnixNano(), 36)})
-		})
+		f := newFakeAPI(t, windowLimit(childWindowN, childWindowPer, &tooMany, func(w http.ResponseWriter, _ *http.Request) {
+			writeResource(w, http.StatusCreated, jsonapi.Resource{Type: "memberships", ID: strconv.FormatInt(time.Now().UnixNano(), 36)})
+		}))
 		dir := ""
 		if shared {
 			dir = filepath.Join(t.TempDir(), "cache")

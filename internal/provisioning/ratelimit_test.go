@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
 )
 
 // fakeClock is a clock that moves only when told: no test here sleeps.

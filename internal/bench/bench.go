@@ -269,15 +269,15 @@ func (b *bencher) plans(ctx context.Context, s *session, n int) error {
 }
 
 // measure runs one terraform command and attributes to it the requests the
-// simulator served meanwhile. With limits on, the simulator's windows are
-// emptied first, as if the command ran a minute after the previous one
-// (the floor assumes empty windows; the provider's own limiter starts empty
-// in every command, each running new provider processes).
+// simulator served meanwhile. The simulator's windows are emptied first, as
+// if the command ran a minute after the previous one (the floor assumes
+// empty windows). With limits off too: the simulator counts requests and
+// tells the count in X-Ratelimit-Remaining either way, and the provider
+// waits on it, so a destroy right after an apply would wait for the apply's
+// writes to leave the minute window.
 func (b *bencher) measure(ctx context.Context, s *session, op string, env []string, args ...string) (*Measurement, error) {
-	if s.base.Limits {
-		if err := s.sim.resetLimits(); err != nil {
-			return nil, err
-		}
+	if err := s.sim.resetLimits(); err != nil {
+		return nil, err
 	}
 	simBefore, err := s.sim.cpu()
 	if err != nil {

@@ -98,25 +98,18 @@ func Table(w io.Writer, ms []Measurement) {
 		if isConcurrent(g.scenario) {
 			continue // ConcurrentTable
 		}
-		count := func(f func(*Measurement) int) string {
-			return spread(g.values(func(m *Measurement) float64 { return float64(f(m)) }), "%.0f")
-		}
-		floor, ratio := "–", "–"
-		if g.median(func(m *Measurement) float64 { return secs(m.Floor) }) > 0 {
-			floor = spread(g.values(func(m *Measurement) float64 { return secs(m.Floor) }), "%.0f")
-			ratio = spread(g.values(func(m *Measurement) float64 { return m.Ratio() }), "%.2f")
-		}
+		floor, ratio := g.floorRatio()
 		objects := fmt.Sprintf("%d", g.n)
 		if g.scenario == "large-plan" {
 			objects += " (seeded)"
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f / %.2f / %.2f |\n",
 			objects, onOff(g.limits), g.op,
-			count(func(m *Measurement) int { return m.Methods["GET"] }),
-			count(func(m *Measurement) int { return m.Methods["POST"] }),
-			count(func(m *Measurement) int { return m.Methods["DELETE"] }),
-			count(func(m *Measurement) int { return m.Token }),
-			count(func(m *Measurement) int { return m.Status[429] }),
+			g.count(func(m *Measurement) int { return m.Methods["GET"] }),
+			g.count(func(m *Measurement) int { return m.Methods["POST"] }),
+			g.count(func(m *Measurement) int { return m.Methods["DELETE"] }),
+			g.count(func(m *Measurement) int { return m.Token }),
+			g.count(func(m *Measurement) int { return m.Status[429] }),
 			spread(g.values(func(m *Measurement) float64 { return secs(m.Wall) }), "%.1f"),
 			floor, ratio,
 			g.median(func(m *Measurement) float64 { return secs(m.TerraformCPU) }),
@@ -221,26 +214,19 @@ func ConcurrentTable(w io.Writer, ms []Measurement) {
 	fmt.Fprintln(w, "| operation | shared cache | failures | GET | POST | token | token, most in 60 s | 429 | wall s | floor s | wall/floor | CPU s: Terraform / provider / simulator |")
 	fmt.Fprintln(w, "|---|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, g := range gs {
-		count := func(f func(*Measurement) int) string {
-			return spread(g.values(func(m *Measurement) float64 { return float64(f(m)) }), "%.0f")
-		}
-		floor, ratio := "–", "–"
-		if g.median(func(m *Measurement) float64 { return secs(m.Floor) }) > 0 {
-			floor = spread(g.values(func(m *Measurement) float64 { return secs(m.Floor) }), "%.0f")
-			ratio = spread(g.values(func(m *Measurement) float64 { return m.Ratio() }), "%.2f")
-		}
+		floor, ratio := g.floorRatio()
 		shared := "on"
 		if g.scenario == concurrentScenario(ModeUnshared) {
 			shared = "off"
 		}
 		fmt.Fprintf(w, "| %s × %d memberships | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f / %.2f / %.2f |\n",
 			g.op, g.n, shared,
-			count(func(m *Measurement) int { return m.Failures }),
-			count(func(m *Measurement) int { return m.Methods["GET"] }),
-			count(func(m *Measurement) int { return m.Methods["POST"] }),
-			count(func(m *Measurement) int { return m.Token }),
-			count(func(m *Measurement) int { return m.TokenPerMinute }),
-			count(func(m *Measurement) int { return m.Status[429] }),
+			g.count(func(m *Measurement) int { return m.Failures }),
+			g.count(func(m *Measurement) int { return m.Methods["GET"] }),
+			g.count(func(m *Measurement) int { return m.Methods["POST"] }),
+			g.count(func(m *Measurement) int { return m.Token }),
+			g.count(func(m *Measurement) int { return m.TokenPerMinute }),
+			g.count(func(m *Measurement) int { return m.Status[429] }),
 			spread(g.values(func(m *Measurement) float64 { return secs(m.Wall) }), "%.1f"),
 			floor, ratio,
 			g.median(func(m *Measurement) float64 { return secs(m.TerraformCPU) }),
@@ -322,4 +308,20 @@ func WriteTargets(w io.Writer, ts []Target) {
 		}
 		fmt.Fprintf(w, "- %s: **%s** — %s\n", t.Name, mark, t.Detail)
 	}
+}
+
+// count is one count of the group's runs: the median, with the range where
+// the runs differ.
+func (g *group) count(f func(*Measurement) int) string {
+	return spread(g.values(func(m *Measurement) float64 { return float64(f(m)) }), "%.0f")
+}
+
+// floorRatio is the group's floor and wall/floor, or dashes where it has no
+// floor (plans).
+func (g *group) floorRatio() (floor, ratio string) {
+	if g.median(func(m *Measurement) float64 { return secs(m.Floor) }) <= 0 {
+		return "–", "–"
+	}
+	return spread(g.values(func(m *Measurement) float64 { return secs(m.Floor) }), "%.0f"),
+		spread(g.values(func(m *Measurement) float64 { return m.Ratio() }), "%.2f")
 }

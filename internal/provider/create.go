@@ -97,6 +97,7 @@ func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resourc
 			return nil, e.exists(found, body)
 		}
 	}
+	first := time.Now()
 	for attempt := 1; ; attempt++ {
 		sent := time.Now()
 		created, err := x.client.Create(ctx, body, e.include...)
@@ -104,7 +105,15 @@ func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resourc
 		case err == nil:
 			return created, nil
 		case outcomeUnknown(err):
-			mine, lerr := e.findMine(ctx, x.client, body, mark, sent)
+			// Every attempt carries the same mark: look for what any of
+			// them made. Where the API refuses a second object, the next
+			// POST settles it at once (a refusal finds the mark), so only
+			// the last lookup needs to outwait the reads' lag.
+			deadline := time.Now()
+			if e.lookFirst || attempt == createAttempts {
+				deadline = sent.Add(readLag)
+			}
+			mine, lerr := e.findMine(ctx, x.client, body, mark, first, deadline)
 			if lerr != nil {
 				return nil, fmt.Errorf("%w; looking up what it may have created failed too: %w", err, lerr)
 			}
@@ -144,16 +153,12 @@ func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resourc
 	}
 }
 
-// findMine looks for the object a POST sent at the given time created: the
-// one with its natural key and its mark. Where the API accepts a second
-// object with the key, nothing found is only final once the API's reads
-// cannot lag behind the POST any more: it looks again until then.
-func (e *entity[M]) findMine(ctx context.Context, c *provisioning.Client, body *jsonapi.Resource, mark string, sent time.Time) (*jsonapi.Resource, error) {
+// findMine looks for the object POSTs sent since the given time created:
+// the one with their natural key and their mark. It looks again until the
+// deadline while it finds nothing: nothing found is only final once the
+// API's reads cannot lag behind the POSTs any more.
+func (e *entity[M]) findMine(ctx context.Context, c *provisioning.Client, body *jsonapi.Resource, mark string, sent, deadline time.Time) (*jsonapi.Resource, error) {
 	var mine *jsonapi.Resource
-	deadline := time.Now()
-	if e.lookFirst {
-		deadline = sent.Add(readLag)
-	}
 	err := untilSeen(ctx, deadline, func() (bool, error) {
 		found, err := e.findByKey(ctx, c, body, sent.Add(-clockSkew))
 		for i := range found {

@@ -121,6 +121,43 @@ resource "clprovisioning_membership" "m" {
 	}}})
 }
 
+// Every attempt of a create loses its answer while reads lag behind: the
+// first POST made the application membership, the API refused the others
+// (it exists) but their answers were lost too. Before giving up, the last
+// lookup outwaits the lag and finds the first POST's object by its mark.
+func TestAccEveryAnswerOfACreateLostUnderReadLag(t *testing.T) {
+	env := newTestEnv(t, func(o *simulator.Options) { o.ReadLag = replicaLag })
+	env.needSim()
+	env.test(resource.TestCase{Steps: []resource.TestStep{{
+		PreConfig: func() {
+			env.sim.InjectFault(simulator.Fault{Kind: simulator.FaultDrop, Method: "POST", PathPrefix: "/api/application_memberships", Count: createAttempts, AfterHandling: true})
+		},
+		Config: env.config(`
+resource "clprovisioning_organization" "org" { name = "Every Answer Lost Org" }
+resource "clprovisioning_membership" "m" {
+  organization_id = clprovisioning_organization.org.id
+  user_email      = "every.answer.lost@example.com"
+  role_id         = clprovisioning_organization.org.read_only_role_id
+}
+resource "clprovisioning_api_credential" "app" {
+  organization_id = clprovisioning_organization.org.id
+  name            = "Orders app"
+  kind            = "orders"
+}
+resource "clprovisioning_application_membership" "am" {
+  organization_id   = clprovisioning_organization.org.id
+  api_credential_id = clprovisioning_api_credential.app.id
+  membership_id     = clprovisioning_membership.m.id
+  role_id           = clprovisioning_organization.org.read_only_role_id
+}
+`),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			env.requests(map[string]int{"POST /api/application_memberships*": createAttempts}),
+			env.exactlyWhatStateKnows,
+		),
+	}}})
+}
+
 // An object that exists but that no state knows (an interrupted run made
 // it, or someone did by hand) is never adopted silently: the error names it
 // and gives the import block.

@@ -108,6 +108,7 @@ require (
 	github.com/hashicorp/terraform/internal/backend/remote-state/oss v0.0.0-00010101000000-000000000000 // indirect
 	github.com/hashicorp/terraform/internal/backend/remote-state/pg v0.0.0-00010101000000-000000000000 // indirect
 	github.com/hashicorp/terraform/internal/backend/remote-state/s3 v0.0.0-00010101000000-000000000000 // indirect
+	github.com/hashicorp/terraform/internal/backend/remote-state/unavailable v0.0.0-00010101000000-000000000000 // indirect
 	github.com/hashicorp/yamux v0.1.2 // indirect
 	github.com/huandu/xstrings v1.5.0 // indirect
 	github.com/kardianos/osext v0.0.0-20190222173326-2bc1f35cddc0 // indirect
@@ -199,5 +200,6 @@ replace (
 	github.com/hashicorp/terraform/internal/backend/remote-state/oss => ./stubs/oss
 	github.com/hashicorp/terraform/internal/backend/remote-state/pg => ./stubs/pg
 	github.com/hashicorp/terraform/internal/backend/remote-state/s3 => ./stubs/s3
+	github.com/hashicorp/terraform/internal/backend/remote-state/unavailable => ./stubs/unavailable
 	github.com/hashicorp/terraform/internal/legacy => github.com/hashicorp/terraform/internal/legacy v0.0.0-20250409131005-35645b8fca68
 )

@@ -189,14 +189,9 @@ func authErrorCode(status int) string {
 // handleToken serves POST /oauth/token (client_credentials only). The
 // credentials come in a JSON or form body, or with HTTP basic auth.
 func (s *Simulator) handleToken(r *http.Request, body []byte) *response {
-	if r.Method != http.MethodPost {
-		resp := authError(http.StatusMethodNotAllowed, "invalid_request", "The token endpoint accepts POST only")
-		resp.header.Set("Allow", http.MethodPost)
-		return resp
-	}
-	params, problem := authParams(r, body)
-	if problem != "" {
-		return authError(http.StatusBadRequest, "invalid_request", problem)
+	params, refused := authPost(r, body, "token")
+	if refused != nil {
+		return refused
 	}
 	switch gt := params.Get("grant_type"); gt {
 	case "client_credentials":
@@ -229,6 +224,21 @@ func (s *Simulator) handleToken(r *http.Request, body []byte) *response {
 	resp.header.Set("Cache-Control", "no-store")
 	resp.header.Set("Pragma", "no-cache")
 	return resp
+}
+
+// authPost reads the parameters of a POST to the auth server's endpoint
+// (named in the refusal); refused is the answer to anything else.
+func authPost(r *http.Request, body []byte, endpoint string) (params url.Values, refused *response) {
+	if r.Method != http.MethodPost {
+		resp := authError(http.StatusMethodNotAllowed, "invalid_request", "The "+endpoint+" endpoint accepts POST only")
+		resp.header.Set("Allow", http.MethodPost)
+		return nil, resp
+	}
+	params, problem := authParams(r, body)
+	if problem != "" {
+		return nil, authError(http.StatusBadRequest, "invalid_request", problem)
+	}
+	return params, nil
 }
 
 // authParams reads the parameters of a token or revoke request: its body,
@@ -298,14 +308,9 @@ const revokePath = "/oauth/revoke"
 // given) gets 200 {} as RFC 7009 §2.2 says ("invalid tokens do not cause an
 // error response"); an expired token can be revoked too.
 func (s *Simulator) handleRevoke(r *http.Request, body []byte) *response {
-	if r.Method != http.MethodPost {
-		resp := authError(http.StatusMethodNotAllowed, "invalid_request", "The revoke endpoint accepts POST only")
-		resp.header.Set("Allow", http.MethodPost)
-		return resp
-	}
-	params, problem := authParams(r, body)
-	if problem != "" {
-		return authError(http.StatusBadRequest, "invalid_request", problem)
+	params, refused := authPost(r, body, "revoke")
+	if refused != nil {
+		return refused
 	}
 	if !s.validClient(params.Get("client_id"), params.Get("client_secret")) {
 		return authError(http.StatusForbidden, "unauthorized_client", "You are not authorized to revoke this token")

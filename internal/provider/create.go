@@ -153,14 +153,14 @@ func (e *entity[M]) post(ctx context.Context, x *exchange, body *jsonapi.Resourc
 	}
 }
 
-// findMine looks for the object POSTs sent since the given time created:
+// findMine looks for the object the POSTs sent since firstSent created:
 // the one with their natural key and their mark. It looks again until the
 // deadline while it finds nothing: nothing found is only final once the
 // API's reads cannot lag behind the POSTs any more.
-func (e *entity[M]) findMine(ctx context.Context, c *provisioning.Client, body *jsonapi.Resource, mark string, sent, deadline time.Time) (*jsonapi.Resource, error) {
+func (e *entity[M]) findMine(ctx context.Context, c *provisioning.Client, body *jsonapi.Resource, mark string, firstSent, deadline time.Time) (*jsonapi.Resource, error) {
 	var mine *jsonapi.Resource
 	err := untilSeen(ctx, deadline, func() (bool, error) {
-		found, err := e.findByKey(ctx, c, body, sent.Add(-clockSkew))
+		found, err := e.findByKey(ctx, c, body, firstSent.Add(-clockSkew))
 		for i := range found {
 			if createMarkOf(&found[i]) == mark {
 				mine = &found[i]
